@@ -1,0 +1,145 @@
+"""Write the MP4 frame by frame: H.264 video, AAC audio, atomically.
+
+Frames are encoded as they arrive and the audio is read from its file in
+step with them, so memory does not grow with the length of the video. The
+file is written under a temporary name beside the target and renamed only
+when complete: an interrupted or failed run leaves nothing behind.
+"""
+
+import os
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+from talkface.errors import InputError
+
+# Sample rates the AAC encoder takes as they are; anything else is resampled to 48 kHz.
+_AAC_RATES = {8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000}
+# Audio is encoded this far ahead of the video so the muxer can interleave
+# without holding packets back.
+_AUDIO_LEAD_S = 0.5
+
+
+class VideoWriter:
+    """Context manager that writes (S, S, 3) uint8 RGB frames to an MP4.
+
+    Args:
+        path: the output file; it appears only when ``close()`` succeeds.
+        fps: frames per second.
+        size: (width, height) in pixels, even numbers.
+        audio: file whose first audio track is muxed in (any format PyAV reads).
+        crf: x264 constant rate factor; 18 is visually lossless for faces.
+        preset: x264 speed preset; "veryfast" keeps encoding cheaper than rendering.
+        metadata: container tags, such as the synthetic-media notice.
+    """
+
+    def __init__(self, path: str | Path, *, fps: float, size: tuple[int, int],
+                 audio: str | Path | None = None, crf: int = 18, preset: str = "veryfast",
+                 metadata: dict[str, str] | None = None):
+        self.path = Path(path)
+        descriptor, temp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".part.mp4",
+                                                 dir=self.path.parent if str(self.path.parent) else ".")
+        os.close(descriptor)
+        self._temp = Path(temp_name)
+        self._frames_written = 0
+        self._fps = fps
+        try:
+            self._container = av.open(str(self._temp), mode="w", format="mp4",
+                                      options={"movflags": "+faststart"})
+            for key, value in (metadata or {}).items():
+                self._container.metadata[key] = value
+            self._video = self._container.add_stream("libx264", rate=_fps_fraction(fps))
+            self._video.width, self._video.height = size
+            self._video.pix_fmt = "yuv420p"
+            self._video.options = {"crf": str(crf), "preset": preset}
+            self._audio_source = _AudioSource(audio, self._container) if audio else None
+        except BaseException:
+            self._discard()
+            raise
+
+    def write(self, frame: np.ndarray) -> None:
+        """Encode one (H, W, 3) uint8 RGB frame."""
+        video_frame = av.VideoFrame.from_ndarray(frame, format="rgb24")
+        video_frame.pts = self._frames_written
+        self._mux(self._video.encode(video_frame))
+        self._frames_written += 1
+        if self._audio_source:
+            self._mux(self._audio_source.encode_until(self._frames_written / self._fps + _AUDIO_LEAD_S))
+
+    def close(self) -> Path:
+        """Finish the file and move it into place; returns its path."""
+        try:
+            self._mux(self._video.encode(None))
+            if self._audio_source:
+                self._mux(self._audio_source.encode_until(None))
+            self._container.close()
+            os.replace(self._temp, self.path)
+        except BaseException:
+            self._discard()
+            raise
+        return self.path
+
+    def _mux(self, packets) -> None:
+        try:
+            for packet in packets:
+                self._container.mux(packet)
+        except OSError as error:
+            raise InputError(self.path, f"cannot write video ({error.strerror or error})") from None
+
+    def _discard(self) -> None:
+        container = getattr(self, "_container", None)
+        if container is not None:
+            try:
+                container.close()
+            except Exception:  # the file is being thrown away; its state does not matter
+                pass
+        self._temp.unlink(missing_ok=True)
+
+    def __enter__(self) -> "VideoWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self._discard()
+
+
+class _AudioSource:
+    """Decodes an audio file lazily and encodes it to AAC on demand."""
+
+    def __init__(self, path: str | Path, container: av.container.OutputContainer):
+        self._input = av.open(str(path))
+        source = self._input.streams.audio[0]
+        rate = source.rate if source.rate in _AAC_RATES else 48000
+        layout = "mono" if source.channels == 1 else "stereo"
+        self._stream = container.add_stream("aac", rate=rate)
+        self._stream.layout = layout
+        self._stream.bit_rate = 96000 if layout == "mono" else 160000
+        self._resampler = av.AudioResampler(format="fltp", layout=layout, rate=rate)
+        self._frames = self._input.decode(source)
+        self._rate = rate
+        self._samples = 0
+        self._finished = False
+
+    def encode_until(self, seconds: float | None):
+        """Packets for the audio up to ``seconds`` (None: to the end)."""
+        packets = []
+        while not self._finished and (seconds is None or self._samples < seconds * self._rate):
+            frame = next(self._frames, None)
+            for resampled in self._resampler.resample(frame):
+                resampled.pts = self._samples
+                self._samples += resampled.samples
+                packets.extend(self._stream.encode(resampled))
+            if frame is None:
+                packets.extend(self._stream.encode(None))
+                self._input.close()
+                self._finished = True
+        return packets
+
+
+def _fps_fraction(fps: float) -> Fraction:
+    return Fraction(fps).limit_denominator(1001)

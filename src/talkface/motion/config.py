@@ -1,0 +1,73 @@
+"""Tunables of the motion stage, each with why it has its value."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ArticulationConfig:
+    # Mouth shapes lead the sound: 30-60 ms in running speech (audio-visual
+    # speech literature; DESIGN.md), so the mouth is evaluated this far ahead.
+    lead_s: float = 0.045
+    # Cohen-Massaro dominance: a phone's influence decays exponentially from
+    # its edges with these time constants; anticipation reaches further than
+    # carry-over, as measured in lip-rounding studies.
+    anticipation_s: float = 0.06
+    carryover_s: float = 0.04
+    # The first opening of an utterance starts 100-200 ms before the sound.
+    utterance_onset_anticipation_s: float = 0.12
+    # Silence shorter than this holds the last shape (a breath between words);
+    # longer pauses relax to a closed mouth.
+    pause_hold_s: float = 0.25
+    # Bilabials and labiodentals must close even when the recogniser makes them
+    # short: their closure lasts at least this long.
+    min_closure_s: float = 0.06
+    # Loudness scales articulation: quiet speech opens the jaw this much of a
+    # loud one, louder than the speaker's usual level opens up to the maximum.
+    quiet_jaw_gain: float = 0.45
+    loud_jaw_gain: float = 1.15
+    # Range of speech levels (dB below the recording's 95th percentile) over
+    # which the gain goes from quiet to loud.
+    loudness_range_db: float = 24.0
+
+
+@dataclass(frozen=True)
+class BlinkConfig:
+    # 15-30 blinks a minute in conversation (DESIGN.md): log-normal intervals
+    # with a median of 3 s give about 18 a minute with the pause blinks added.
+    median_interval_s: float = 3.2
+    interval_sigma: float = 0.55
+    # No two blinks closer than this (the refractory period of real blinks).
+    min_interval_s: float = 0.9
+    # Blinks cluster at pauses: a pause at least this long triggers one with
+    # this probability.
+    pause_s: float = 0.35
+    pause_probability: float = 0.6
+    # Lid timing: ~100 ms closing, ~50 ms closed, ~150 ms opening.
+    closing_s: float = 0.1
+    closed_s: float = 0.05
+    opening_s: float = 0.15
+
+
+@dataclass(frozen=True)
+class HeadConfig:
+    # Slow mean-reverting drift (Ornstein-Uhlenbeck): standard deviation in
+    # degrees per axis (yaw, pitch, roll) and how fast it returns, chosen from
+    # the few-degree head motion of seated speakers in HDTF-style footage.
+    drift_std_deg: tuple[float, float, float] = (2.2, 1.4, 1.0)
+    drift_time_constant_s: float = 1.6
+    # Nods on stressed syllables and at phrase ends, in degrees of pitch.
+    accent_nod_deg: float = 1.6
+    phrase_end_nod_deg: float = 2.2
+    nod_duration_s: float = 0.45
+    # A pause at least this long ends a phrase (and earns a nod).
+    phrase_end_pause_s: float = 0.3
+    # Head motion follows the prosody by about 30 ms.
+    prosody_delay_s: float = 0.03
+    # A pitch peak this many standard deviations above the speaker's mean
+    # F0 is a pitch accent.
+    accent_z: float = 1.0
+    # Breathing in silence: a slow pitch oscillation (0.25 Hz is ~15 breaths a minute).
+    breathing_deg: float = 0.35
+    breathing_hz: float = 0.25
+    # Brows lift with pitch accents, up to this browInnerUp / browOuterUp weight.
+    accent_brow_raise: float = 0.35

@@ -1,0 +1,33 @@
+"""Tunables of the renderer, each with why it has its value.
+
+Lengths are in interocular distances (between the eye centres, ~63 mm on an
+adult), so one set of numbers fits every face size.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RenderConfig:
+    # Lower-lip drop at jawOpen = 1. A wide-open mouth in speech shows a
+    # 35-40 mm lip gap, about 0.6 of the interocular distance.
+    jaw_drop: float = 0.6
+    # The chin travels less than the lower lip (the lips also part).
+    chin_share: float = 0.78
+    # Visible height of the upper and lower front teeth: incisor crowns are
+    # ~10 mm and ~9 mm, but the lips cover part of them in speech, the lower
+    # ones most.
+    upper_teeth: float = 0.11
+    lower_teeth: float = 0.06
+    # Width of a central incisor (~8.5 mm), which spaces the tooth gaps.
+    incisor_width: float = 0.13
+    # Rings of mesh points around the face, as multiples of the face oval's
+    # size from its centre: the first carries hair, ears and jaw line, the
+    # second fades head motion into the fixed background.
+    inner_ring: float = 1.3
+    outer_ring: float = 1.75
+    # Points on each edge of the frame, fixed so the background stays put.
+    border_points: int = 7
+    # Background colour behind everything, matched to a closed room; never
+    # visible unless the mesh is broken.
+    clear_colour: tuple[float, float, float] = (0.0, 0.0, 0.0)

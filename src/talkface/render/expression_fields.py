@@ -1,0 +1,192 @@
+"""How each ARKit weight moves the mesh: a displacement field per weight.
+
+Each field is (V, 2) pixels in the image plane at weight 1. They are built in
+the face's own frame (x across the eyes, y down the face, in interocular
+units) from the landmarks, so they follow the face's size and roll, then
+turned into image pixels. Weights combine linearly, except that mouthClose
+cancels the jaw's pull on the lips (ARKit's definition: lips closed over an
+open jaw).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.path import Path as Polygon
+
+from talkface.face import landmark_indices as idx
+from talkface.face.rig import FaceRig
+from talkface.motion.arkit import ARKIT_INDEX
+from talkface.render.config import RenderConfig
+from talkface.render.face_mesh import FaceMesh
+
+
+@dataclass(frozen=True, eq=False)
+class ExpressionFields:
+    """fields: (K, V, 2) float32 pixel displacements, one per name in ``names``;
+    weight_columns: (K,) index of each name in the ARKit weight vector;
+    jaw: (V, 2) the jawOpen field; lip_release: (V, 2) the part of it that
+    mouthClose cancels."""
+
+    names: tuple[str, ...]
+    weight_columns: np.ndarray
+    fields: np.ndarray
+    jaw: np.ndarray
+    lip_release: np.ndarray
+
+    def displacement(self, weights: np.ndarray) -> np.ndarray:
+        """(V, 2) pixels for one frame's (52,) ARKit ``weights``."""
+        moved = np.tensordot(weights[self.weight_columns], self.fields, axes=1)
+        jaw = weights[ARKIT_INDEX["jawOpen"]]
+        close = weights[ARKIT_INDEX["mouthClose"]]
+        return moved + jaw * (self.jaw - close * self.lip_release)
+
+
+def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
+                            config: RenderConfig = RenderConfig()) -> ExpressionFields:
+    face = _FaceFrame(rig)
+    local = face.to_local(mesh.vertices[:, :2])                                    # (V, 2)
+    lm = local[:idx.LANDMARK_COUNT]
+
+    # The lip line: inner upper lip at rest, as a function of x.
+    lip_line_x = lm[idx.LIPS_INNER_UPPER, 0]
+    lip_line_y = lm[idx.LIPS_INNER_UPPER, 1]
+    order = np.argsort(lip_line_x)
+    below_lips = local[:, 1] - np.interp(local[:, 0], lip_line_x[order], lip_line_y[order])
+    mouth_half_width = 0.5 * abs(lm[idx.LIPS_INNER_UPPER[-1], 0] - lm[idx.LIPS_INNER_UPPER[0], 0])
+
+    outer_lips = Polygon(np.r_[lm[idx.LIPS_OUTER_UPPER], lm[idx.LIPS_OUTER_LOWER[1:-1][::-1]]])
+    in_lips = outer_lips.contains_points(local, radius=0.02)
+    lower_lip = in_lips & (below_lips > 0.005)
+    lower_lip[idx.LIPS_INNER_LOWER[1:-1]] = True
+    lower_lip[idx.LIPS_INNER_UPPER] = False
+    upper_lip = in_lips & ~lower_lip
+    upper_lip[idx.LIPS_INNER_UPPER] = True
+
+    # Jaw: the lower lip drops fully, the chin and jaw line a little less,
+    # fading toward the jaw angles and down the neck.
+    chin_y = lm[idx.CHIN, 1]
+    lateral = 1.0 - 0.6 * _smoothstep(np.abs(local[:, 0]) / 1.3)
+    neck = 1.0 - _smoothstep((local[:, 1] - chin_y) / 0.7)
+    jaw_weight = config.chin_share * _smoothstep(below_lips / 0.15) * lateral * neck
+    # The lower lip parts from the upper one in a lens shape: fully in the
+    # middle, hardly at the corners, which stay joined.
+    across_mouth = np.clip(np.abs(local[:, 0] - lm[idx.LIPS_INNER_UPPER[5], 0]) / mouth_half_width, 0, 1)
+    jaw_weight = np.where(lower_lip, 0.3 + 0.7 * (1.0 - across_mouth ** 2), jaw_weight)
+    jaw_weight[idx.MOUTH_CORNERS] = 0.12
+    jaw = np.c_[np.zeros(len(local)), jaw_weight * config.jaw_drop]
+    # mouthClose keeps the lips together: it cancels the jaw's pull on the
+    # lower lip, fading over the skin below it.
+    lip_band = np.where(lower_lip, 1.0, _gaussian(local, lm[idx.LIPS_OUTER_LOWER], 0.12))
+    lip_release = jaw * np.where(below_lips > -0.01, lip_band, 0.0)[:, None]
+
+    mouth_centre = lm[np.r_[idx.LIPS_INNER_UPPER, idx.LIPS_INNER_LOWER]].mean(axis=0)
+    around_mouth = _gaussian(local, lm[np.r_[idx.LIPS_OUTER_UPPER, idx.LIPS_OUTER_LOWER]], 0.18)
+    toward_centre = (mouth_centre - local) * around_mouth[:, None]
+    vertical = np.where(upper_lip, -1.0, np.where(lower_lip, 1.0, 0.0)) * around_mouth
+    # The subject's right mouth corner is on the image's left.
+    corner = {"Right": _gaussian(local, lm[idx.MOUTH_CORNERS[[0, 2]]], 0.3),
+              "Left": _gaussian(local, lm[idx.MOUTH_CORNERS[[1, 3]]], 0.3)}
+    outward = {"Right": -1.0, "Left": 1.0}
+    side_share = {"Left": _smoothstep(local[:, 0] / 0.4 + 0.5)}
+    side_share["Right"] = 1.0 - side_share["Left"]
+    upper_lift = np.where(below_lips < 0.005, 1.0, 0.0) * _gaussian(local, lm[idx.LIPS_OUTER_UPPER], 0.12)
+    upper_lift[idx.LIPS_INNER_LOWER[1:-1]] = 0.0
+    zero = np.zeros(len(local))
+
+    fields = {
+        "mouthFunnel": 0.22 * toward_centre * [1.0, 0.0] + np.c_[zero, 0.06 * vertical],
+        "mouthPucker": 0.38 * toward_centre * [1.0, 0.3],
+    }
+    for side in ("Left", "Right"):
+        fields[f"mouthStretch{side}"] = np.c_[outward[side] * 0.12 * corner[side], 0.03 * corner[side]]
+        fields[f"mouthSmile{side}"] = np.c_[outward[side] * 0.09 * corner[side], -0.1 * corner[side]]
+        # Each side lifts its half of the upper lip; both together lift it all.
+        fields[f"mouthUpperUp{side}"] = np.c_[zero, -0.06 * upper_lift * side_share[side]]
+    fields.update(_eye_fields(local, lm))
+    fields.update(_brow_fields(local, lm))
+
+    names = tuple(fields)
+    stacked = np.stack([face.to_pixels(fields[name]) for name in names])
+    return ExpressionFields(
+        names=names,
+        weight_columns=np.array([ARKIT_INDEX[name] for name in names]),
+        fields=stacked.astype(np.float32),
+        jaw=face.to_pixels(jaw).astype(np.float32),
+        lip_release=face.to_pixels(lip_release).astype(np.float32),
+    )
+
+
+def _eye_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
+    """eyeBlink: the upper lid comes down to a closing line a quarter of the
+    eye's height above the lower lid; what is inside the eye folds onto that
+    line and the lid skin above stretches down over it."""
+    fields = {}
+    for side, upper, lower, iris in (("Right", idx.RIGHT_EYE_UPPER, idx.RIGHT_EYE_LOWER, idx.RIGHT_IRIS),
+                                     ("Left", idx.LEFT_EYE_UPPER, idx.LEFT_EYE_LOWER, idx.LEFT_IRIS)):
+        up_x, up_y = _sorted_curve(lm[upper])
+        lo_x, lo_y = _sorted_curve(lm[lower])
+        x = local[:, 0]
+        top = np.interp(x, up_x, up_y)
+        bottom = np.interp(x, lo_x, lo_y)
+        closing_line = bottom - 0.25 * (bottom - top)
+        within = (x >= up_x[0]) & (x <= up_x[-1])
+        # Fade to nothing beyond the corners and toward the brow.
+        across = 1.0 - _smoothstep((np.maximum(up_x[0] - x, x - up_x[-1])) / 0.12)
+        above = 1.0 - _smoothstep((top - local[:, 1]) / 0.3)
+        dy = np.zeros(len(local))
+        lid_skin = (local[:, 1] <= top) & (top - local[:, 1] < 0.3)
+        dy = np.where(lid_skin, (closing_line - top) * above * across, dy)
+        inside = np.zeros(len(local), dtype=bool)
+        inside[np.r_[upper[1:-1], lower[1:-1], iris]] = True
+        dy = np.where(inside & within, closing_line - local[:, 1], dy)
+        fields[f"eyeBlink{side}"] = np.c_[np.zeros(len(local)), dy]
+    return fields
+
+
+def _brow_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
+    """Brows lift with the forehead skin above them; the eyes stay put."""
+    eye_top = min(lm[idx.RIGHT_EYE_UPPER, 1].min(), lm[idx.LEFT_EYE_UPPER, 1].min())
+    keep_eyes = _smoothstep((eye_top - local[:, 1]) / 0.15)
+    inner = _gaussian(local, lm[idx.BROWS_INNER], 0.25) * keep_eyes
+    fields = {"browInnerUp": np.c_[np.zeros(len(local)), -0.12 * inner]}
+    for side, brow in (("Right", idx.RIGHT_BROW), ("Left", idx.LEFT_BROW)):
+        outer_points = brow[np.argsort(np.abs(lm[brow, 0]))[-4:]]
+        outer = _gaussian(local, lm[outer_points], 0.25) * keep_eyes
+        fields[f"browOuterUp{side}"] = np.c_[np.zeros(len(local)), -0.1 * outer]
+    return fields
+
+
+def _sorted_curve(points: np.ndarray):
+    order = np.argsort(points[:, 0])
+    return points[order, 0], points[order, 1]
+
+
+def _gaussian(points: np.ndarray, anchors: np.ndarray, sigma: float) -> np.ndarray:
+    """(V,) max over ``anchors`` of a Gaussian bump of ``sigma`` at each point."""
+    d2 = ((points[:, None, :] - anchors[None, :, :2]) ** 2).sum(axis=2).min(axis=1)
+    return np.exp(-d2 / (2 * sigma ** 2))
+
+
+def _smoothstep(x: np.ndarray) -> np.ndarray:
+    x = np.clip(x, 0.0, 1.0)
+    return x * x * (3 - 2 * x)
+
+
+class _FaceFrame:
+    """Image pixels <-> the face's frame (origin between the eyes, x across
+    the eyes, y down the face, interocular units)."""
+
+    def __init__(self, rig: FaceRig):
+        axes = rig.rotation[:2, :2]
+        self.x_axis = axes[:, 0] / np.linalg.norm(axes[:, 0])
+        self.y_axis = np.array([-self.x_axis[1], self.x_axis[0]])
+        eyes = rig.landmarks[np.r_[idx.RIGHT_EYE_UPPER, idx.LEFT_EYE_UPPER], :2]
+        self.origin = eyes.mean(axis=0)
+        self.unit = rig.interocular
+
+    def to_local(self, points: np.ndarray) -> np.ndarray:
+        offset = (points - self.origin) / self.unit
+        return np.c_[offset @ self.x_axis, offset @ self.y_axis]
+
+    def to_pixels(self, displacement: np.ndarray) -> np.ndarray:
+        return (displacement[:, :1] * self.x_axis + displacement[:, 1:] * self.y_axis) * self.unit

@@ -1,0 +1,91 @@
+"""What the photo does not show inside an opening mouth: teeth, tongue, cavity.
+
+Drawn procedurally on a strip between the inner lip contours, behind the
+face mesh, so the lips frame it exactly at every opening. Colours are taken
+from the photo (lips and skin) so the mouth matches its lighting.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.path import Path as Polygon
+
+from talkface.face import landmark_indices as idx
+from talkface.face.rig import FaceRig
+
+
+@dataclass(frozen=True)
+class MouthColours:
+    """RGB in [0, 1]."""
+
+    teeth: tuple[float, float, float]
+    tongue: tuple[float, float, float]
+    cavity: tuple[float, float, float]
+
+
+def mouth_colours(rig: FaceRig) -> MouthColours:
+    texture = rig.texture.astype(np.float64) / 255.0
+    lips = _mean_inside(texture, rig.landmarks[np.r_[idx.LIPS_OUTER_UPPER, idx.LIPS_OUTER_LOWER[1:-1][::-1]], :2])
+    cheeks = _mean_inside(texture, rig.landmarks[[234, 93, 132, 58, 172, 136, 150, 149, 176, 148, 152,
+                                                  377, 400, 378, 379, 365, 397, 288, 361, 323, 454], :2])
+    # Teeth are a warm off-white, dimmed or brightened with the face's light
+    # so they never glow in a dark painting or look grey in a bright photo.
+    light = np.clip(cheeks.mean() / 0.55, 0.45, 1.15)
+    teeth = np.clip(np.array([0.86, 0.82, 0.74]) * light * 0.8 + 0.2 * cheeks, 0, 1)
+    tongue = np.clip(lips * 0.8 + np.array([0.06, 0.0, 0.0]), 0, 1)
+    cavity = np.clip(lips * 0.15, 0, 1)
+    return MouthColours(tuple(teeth), tuple(tongue), tuple(cavity))
+
+
+def _mean_inside(texture: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    lo = np.floor(polygon.min(axis=0)).astype(int).clip(0)
+    hi = np.ceil(polygon.max(axis=0)).astype(int) + 1
+    ys, xs = np.mgrid[lo[1]:min(hi[1], texture.shape[0]), lo[0]:min(hi[0], texture.shape[1])]
+    inside = Polygon(polygon).contains_points(np.c_[xs.ravel(), ys.ravel()])
+    if not inside.any():
+        return texture.reshape(-1, 3).mean(axis=0)
+    return texture[ys.ravel()[inside], xs.ravel()[inside]].mean(axis=0)
+
+
+MOUTH_FRAGMENT_SHADER = """
+#version 330
+uniform float unit;          // interocular distance, pixels
+uniform float mouth_width;   // corner to corner, pixels
+uniform float upper_teeth;   // visible heights and incisor width, interocular units
+uniform float lower_teeth;
+uniform float incisor_width;
+uniform vec3 teeth;
+uniform vec3 tongue;
+uniform vec3 cavity;
+in vec3 mouth;               // across (0-1 corner to corner), down (0-1 lip to lip), gap (pixels)
+out vec4 colour;
+
+void main() {
+    float from_top = mouth.y * mouth.z;
+    float from_bottom = (1.0 - mouth.y) * mouth.z;
+    float across = (mouth.x - 0.5) * mouth_width;
+    // The dental arch curves back: teeth get shorter and darker toward the corners.
+    float arch = clamp(1.0 - pow(abs(2.0 * mouth.x - 1.0), 2.2), 0.0, 1.0);
+    float soft = 0.02 * unit;
+
+    vec3 c = cavity * (0.45 + 0.55 * arch);
+    float tongue_top = 0.16 * unit * arch;
+    c = mix(c, tongue * (0.35 + 0.35 * arch), smoothstep(-soft, soft, tongue_top - from_bottom));
+
+    float tooth = across / (incisor_width * unit);
+    float edge = abs(fract(tooth) - 0.5) * 2.0;          // 1 at a gap between teeth
+    float gaps = 1.0 - 0.28 * pow(edge, 10.0);
+    float rounded = 1.0 - 0.12 * pow(edge, 3.0);          // tooth tips are rounded
+    float lower_edge = lower_teeth * unit * arch * rounded;
+    vec3 lower = teeth * 0.55 * gaps * (0.6 + 0.4 * arch);
+    c = mix(c, lower, smoothstep(-soft, soft, lower_edge - from_bottom));
+
+    float upper_edge = upper_teeth * unit * arch * rounded;
+    // The upper lip shades the top of the teeth.
+    float lip_shadow = (0.7 + 0.3 * smoothstep(0.0, 0.06 * unit, from_top))
+                     * (0.75 + 0.25 * smoothstep(0.0, 0.05 * unit, from_bottom));
+    vec3 upper = teeth * gaps * (0.75 + 0.25 * arch) * lip_shadow;
+    c = mix(c, upper, smoothstep(-soft, soft, upper_edge - from_top));
+    colour = vec4(c, 1.0);
+}
+"""

@@ -1,0 +1,151 @@
+"""Draw frames: the photo on the deformed, rotated face mesh, with the mouth
+interior behind it, in OpenGL (EGL off-screen; Mesa's llvmpipe on a CPU)."""
+
+import moderngl
+import numpy as np
+
+from talkface.face import landmark_indices as idx
+from talkface.face.head_pose import angles_to_rotation
+from talkface.face.rig import FaceRig
+from talkface.render.config import RenderConfig
+from talkface.render.expression_fields import build_expression_fields
+from talkface.render.face_mesh import build_face_mesh
+from talkface.render.mouth_interior import MOUTH_FRAGMENT_SHADER, mouth_colours
+
+_PHOTO_VERTEX_SHADER = """
+#version 330
+uniform float size;
+uniform float depth_scale;
+in vec3 position;   // pixels; z away from the camera
+in vec2 texcoord;
+out vec2 uv;
+void main() {
+    uv = texcoord;
+    // Row 0 of the image at the bottom of clip space, so glReadPixels
+    // returns the image top row first.
+    gl_Position = vec4(position.x / size * 2.0 - 1.0, position.y / size * 2.0 - 1.0,
+                       position.z * depth_scale, 1.0);
+}
+"""
+_PHOTO_FRAGMENT_SHADER = """
+#version 330
+uniform sampler2D photo;
+in vec2 uv;
+out vec4 colour;
+void main() { colour = texture(photo, uv); }
+"""
+_MOUTH_VERTEX_SHADER = """
+#version 330
+uniform float size;
+in vec2 position;
+in vec3 mouth_coords;
+out vec3 mouth;
+void main() {
+    mouth = mouth_coords;
+    gl_Position = vec4(position.x / size * 2.0 - 1.0, position.y / size * 2.0 - 1.0, 0.999, 1.0);
+}
+"""
+
+
+def _create_context() -> moderngl.Context:
+    try:
+        return moderngl.create_standalone_context(backend="egl")
+    except Exception:  # no EGL (macOS, Windows): the platform's default off-screen context
+        return moderngl.create_standalone_context()
+
+
+class FrameRenderer:
+    """Renders (S, S, 3) uint8 RGB frames of one FaceRig.
+
+    Use as a context manager, or call ``close()``: it holds an OpenGL context.
+    """
+
+    def __init__(self, rig: FaceRig, *, config: RenderConfig = RenderConfig()):
+        self.size = rig.size
+        self.mesh = build_face_mesh(rig, config=config)
+        self.fields = build_expression_fields(rig, self.mesh, config=config)
+        landmarks = rig.landmarks
+        eyes = landmarks[np.r_[idx.RIGHT_EYE_UPPER, idx.LEFT_EYE_UPPER]].mean(axis=0)
+        lips = landmarks[idx.LIPS_INNER_UPPER].mean(axis=0)
+        # Heads turn about the top of the neck: below the eyes, well behind the face.
+        self.pivot = np.array([eyes[0], lips[1], landmarks[idx.NOSE_TIP, 2] + 1.5 * rig.interocular])
+        self._rest = self.mesh.vertices.astype(np.float64)
+
+        ctx = self.ctx = _create_context()
+        size = self.size
+        self.fbo = ctx.framebuffer(color_attachments=[ctx.renderbuffer((size, size), 3)],
+                                   depth_attachment=ctx.depth_renderbuffer((size, size)))
+        self.photo = ctx.texture((size, size), 3, np.ascontiguousarray(rig.texture).tobytes())
+        self.photo.filter = (moderngl.LINEAR, moderngl.LINEAR)
+        self.photo.repeat_x = self.photo.repeat_y = False
+
+        self.face_program = ctx.program(vertex_shader=_PHOTO_VERTEX_SHADER,
+                                        fragment_shader=_PHOTO_FRAGMENT_SHADER)
+        self.face_program["size"].value = float(size)
+        self.face_program["depth_scale"].value = 1.0 / (4.0 * size)
+        self.face_positions = ctx.buffer(reserve=len(self._rest) * 12)
+        texcoords = ctx.buffer((self.mesh.vertices[:, :2] / size).astype(np.float32).tobytes())
+        self.face_vao = ctx.vertex_array(
+            self.face_program,
+            [(self.face_positions, "3f", "position"), (texcoords, "2f", "texcoord")],
+            index_buffer=ctx.buffer(self.mesh.triangles.astype(np.int32).tobytes()),
+            index_element_size=4)
+
+        self.mouth_program = ctx.program(vertex_shader=_MOUTH_VERTEX_SHADER,
+                                         fragment_shader=MOUTH_FRAGMENT_SHADER)
+        colours = mouth_colours(rig)
+        for name, value in (("size", float(size)), ("unit", rig.interocular),
+                            ("upper_teeth", config.upper_teeth), ("lower_teeth", config.lower_teeth),
+                            ("incisor_width", config.incisor_width), ("teeth", colours.teeth),
+                            ("tongue", colours.tongue), ("cavity", colours.cavity)):
+            self.mouth_program[name].value = value
+        columns = self.mesh.mouth_columns.shape[1]
+        self.mouth_vertices = ctx.buffer(reserve=2 * columns * 5 * 4)
+        strip = [(c, columns + c, c + 1, c + 1, columns + c, columns + c + 1) for c in range(columns - 1)]
+        self.mouth_vao = ctx.vertex_array(
+            self.mouth_program, [(self.mouth_vertices, "2f 3f", "position", "mouth_coords")],
+            index_buffer=ctx.buffer(np.array(strip, dtype=np.int32).tobytes()),
+            index_element_size=4)
+        self._across = np.linspace(0.0, 1.0, columns)
+
+    def vertex_positions(self, weights: np.ndarray, rotation: np.ndarray) -> np.ndarray:
+        """(V, 3) mesh positions in pixels for (52,) ARKit ``weights`` and
+        (3,) ``rotation`` (yaw, pitch, roll in degrees)."""
+        moved = self._rest.copy()
+        moved[:, :2] += self.fields.displacement(np.asarray(weights, dtype=np.float64))
+        if np.any(rotation):
+            turn = angles_to_rotation(*rotation)
+            turned = self.pivot + (moved - self.pivot) @ turn.T
+            moved += self.mesh.head_weight[:, None] * (turned - moved)
+        return moved
+
+    def render(self, weights: np.ndarray, rotation: np.ndarray) -> np.ndarray:
+        """One (S, S, 3) uint8 RGB frame."""
+        positions = self.vertex_positions(weights, rotation)
+        self.face_positions.write(positions.astype(np.float32).tobytes())
+
+        upper, lower = (positions[self.mesh.mouth_columns[row], :2] for row in (0, 1))
+        gap = np.linalg.norm(lower - upper, axis=1)
+        self.mouth_program["mouth_width"].value = float(np.linalg.norm(upper[-1] - upper[0]))
+        rows = [np.c_[upper, self._across, np.zeros_like(gap), gap],
+                np.c_[lower, self._across, np.ones_like(gap), gap]]
+        self.mouth_vertices.write(np.concatenate(rows).astype(np.float32).tobytes())
+
+        self.fbo.use()
+        self.fbo.clear(0.0, 0.0, 0.0, 1.0, depth=1.0)
+        self.ctx.disable(moderngl.DEPTH_TEST)
+        self.mouth_vao.render(moderngl.TRIANGLES)
+        self.ctx.enable(moderngl.DEPTH_TEST)
+        self.photo.use(0)
+        self.face_vao.render(moderngl.TRIANGLES)
+        frame = np.frombuffer(self.fbo.read(components=3, alignment=1), dtype=np.uint8)
+        return frame.reshape(self.size, self.size, 3)
+
+    def close(self) -> None:
+        self.ctx.release()
+
+    def __enter__(self) -> "FrameRenderer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
