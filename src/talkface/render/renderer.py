@@ -7,6 +7,7 @@ import numpy as np
 from talkface.face import landmark_indices as idx
 from talkface.face.head_pose import angles_to_rotation
 from talkface.face.rig import FaceRig
+from talkface.render.background_plate import background_plate
 from talkface.render.config import RenderConfig
 from talkface.render.expression_fields import build_expression_fields
 from talkface.render.face_mesh import build_face_mesh
@@ -16,11 +17,13 @@ _PHOTO_VERTEX_SHADER = """
 #version 330
 uniform float size;
 uniform float depth_scale;
-in vec3 position;   // pixels; z away from the camera
+in vec4 position;   // x, y, z in pixels (z away from the camera); w: how far the vertex moved
 in vec2 texcoord;
 out vec2 uv;
+out float moved;
 void main() {
     uv = texcoord;
+    moved = position.w;
     // Row 0 of the image at the bottom of clip space, so glReadPixels
     // returns the image top row first.
     gl_Position = vec4(position.x / size * 2.0 - 1.0, position.y / size * 2.0 - 1.0,
@@ -29,10 +32,20 @@ void main() {
 """
 _PHOTO_FRAGMENT_SHADER = """
 #version 330
-uniform sampler2D photo;
+uniform sampler2D photo;       // RGB + person mask in alpha
+uniform sampler2D background;  // the photo without the person; never moves
+uniform float size;
 in vec2 uv;
+in float moved;
 out vec4 colour;
-void main() { colour = texture(photo, uv); }
+void main() {
+    vec4 person = texture(photo, uv);
+    vec3 behind = texture(background, gl_FragCoord.xy / size).rgb;
+    // Where the mesh has not moved the photo shows as it is, soft hair
+    // edges included; where it has, only the person comes along.
+    float opacity = max(person.a, 1.0 - smoothstep(0.02, 0.2, moved));
+    colour = vec4(mix(behind, person.rgb, opacity), 1.0);
+}
 """
 _MOUTH_VERTEX_SHADER = """
 #version 330
@@ -75,19 +88,27 @@ class FrameRenderer:
         size = self.size
         self.fbo = ctx.framebuffer(color_attachments=[ctx.renderbuffer((size, size), 3)],
                                    depth_attachment=ctx.depth_renderbuffer((size, size)))
-        self.photo = ctx.texture((size, size), 3, np.ascontiguousarray(rig.texture).tobytes())
-        self.photo.filter = (moderngl.LINEAR, moderngl.LINEAR)
-        self.photo.repeat_x = self.photo.repeat_y = False
+        # The person layer carries its own mask, warped with it: wherever the
+        # head's mesh stretches over background, the fixed plate shows instead.
+        alpha = np.clip(rig.person * 255.0, 0, 255).astype(np.uint8)
+        self.photo = ctx.texture((size, size), 4, np.dstack([rig.texture, alpha]).tobytes())
+        plate = background_plate(rig.texture, rig.person)
+        self.background = ctx.texture((size, size), 3, np.ascontiguousarray(plate).tobytes())
+        for texture in (self.photo, self.background):
+            texture.filter = (moderngl.LINEAR, moderngl.LINEAR)
+            texture.repeat_x = texture.repeat_y = False
 
         self.face_program = ctx.program(vertex_shader=_PHOTO_VERTEX_SHADER,
                                         fragment_shader=_PHOTO_FRAGMENT_SHADER)
         self.face_program["size"].value = float(size)
         self.face_program["depth_scale"].value = 1.0 / (4.0 * size)
-        self.face_positions = ctx.buffer(reserve=len(self._rest) * 12)
+        self.face_program["photo"].value = 0
+        self.face_program["background"].value = 1
+        self.face_positions = ctx.buffer(reserve=len(self._rest) * 16)
         texcoords = ctx.buffer((self.mesh.vertices[:, :2] / size).astype(np.float32).tobytes())
         self.face_vao = ctx.vertex_array(
             self.face_program,
-            [(self.face_positions, "3f", "position"), (texcoords, "2f", "texcoord")],
+            [(self.face_positions, "4f", "position"), (texcoords, "2f", "texcoord")],
             index_buffer=ctx.buffer(self.mesh.triangles.astype(np.int32).tobytes()),
             index_element_size=4)
 
@@ -122,7 +143,8 @@ class FrameRenderer:
     def render(self, weights: np.ndarray, rotation: np.ndarray) -> np.ndarray:
         """One (S, S, 3) uint8 RGB frame."""
         positions = self.vertex_positions(weights, rotation)
-        self.face_positions.write(positions.astype(np.float32).tobytes())
+        moved = np.linalg.norm(positions[:, :2] - self._rest[:, :2], axis=1)
+        self.face_positions.write(np.c_[positions, moved].astype(np.float32).tobytes())
 
         upper, lower = (positions[self.mesh.mouth_columns[row], :2] for row in (0, 1))
         gap = np.linalg.norm(lower - upper, axis=1)
@@ -137,6 +159,7 @@ class FrameRenderer:
         self.mouth_vao.render(moderngl.TRIANGLES)
         self.ctx.enable(moderngl.DEPTH_TEST)
         self.photo.use(0)
+        self.background.use(1)
         self.face_vao.render(moderngl.TRIANGLES)
         frame = np.frombuffer(self.fbo.read(components=3, alignment=1), dtype=np.uint8)
         return frame.reshape(self.size, self.size, 3)

@@ -1,0 +1,82 @@
+import cv2
+import numpy as np
+import pytest
+
+from talkface.face import landmark_indices as idx
+from talkface.face.face_landmarks import face_landmarks
+from talkface.motion.arkit import ARKIT_INDEX
+from talkface.render.renderer import FrameRenderer
+
+
+def _weights(**named):
+    weights = np.zeros(52)
+    for name, value in named.items():
+        weights[ARKIT_INDEX[name]] = value
+    return weights
+
+
+@pytest.fixture(scope="module")
+def renderer(grace_rig):
+    with FrameRenderer(grace_rig) as renderer:
+        yield renderer
+
+
+def test_rest_pose_reproduces_the_photo(renderer, grace_rig):
+    frame = renderer.render(_weights(), np.zeros(3))
+    assert frame.shape == (512, 512, 3)
+    difference = np.abs(frame.astype(float) - grace_rig.texture.astype(float))
+    assert difference.mean() < 1.5
+
+
+def test_open_jaw_shows_both_rows_of_teeth_around_a_dark_cavity(renderer, grace_rig):
+    frame = renderer.render(_weights(jawOpen=1.0), np.zeros(3)).astype(float).mean(axis=2)
+    positions = renderer.vertex_positions(_weights(jawOpen=1.0), np.zeros(3))
+    top = positions[idx.LIPS_INNER_UPPER[5], :2]      # middle of the upper inner lip
+    bottom = positions[idx.LIPS_INNER_LOWER[5], :2]   # middle of the lower inner lip
+    assert bottom[1] - top[1] > 0.4 * grace_rig.interocular
+    column = frame[int(top[1]) + 1:int(bottom[1]), int(round(top[0])) + 3]
+    thirds = np.array_split(column, 3)
+    upper_teeth, cavity, lower_teeth = thirds[0][:len(thirds[0]) // 2].max(), thirds[1].mean(), thirds[2].max()
+    assert upper_teeth > cavity + 60
+    assert lower_teeth > cavity + 30
+    assert cavity < 60
+
+
+def test_full_blink_covers_the_iris(renderer, grace_rig):
+    rest = renderer.render(_weights(), np.zeros(3)).astype(float)
+    blink = renderer.render(_weights(eyeBlinkLeft=1.0, eyeBlinkRight=1.0), np.zeros(3)).astype(float)
+    for iris in (idx.RIGHT_IRIS, idx.LEFT_IRIS):
+        x, y = grace_rig.landmarks[iris[0], :2].round().astype(int)
+        radius = max(2, int(0.06 * grace_rig.interocular))
+        patch = (slice(y - radius, y + radius), slice(x - radius, x + radius))
+        # The dark iris is replaced by the brighter skin of the lid.
+        assert blink[patch].mean() > rest[patch].mean() + 25
+
+
+def test_yaw_turns_the_nose_toward_the_image_right(renderer, grace_rig):
+    rest = face_landmarks(renderer.render(_weights(), np.zeros(3)), None)
+    turned = face_landmarks(renderer.render(_weights(), np.array([15.0, 0.0, 0.0])), None)
+    shift = (turned[idx.NOSE_TIP, 0] - rest[idx.NOSE_TIP, 0]) / grace_rig.interocular
+    # Nose 1.5 interocular distances in front of the neck pivot: sin(15) * 1.5 = 0.39.
+    assert 0.25 < shift < 0.55
+    # The far (image-left) side of the face narrows relative to the near one.
+    def half_widths(points):
+        nose = points[idx.NOSE_TIP, 0]
+        return nose - points[234, 0], points[454, 0] - nose
+    rest_left, rest_right = half_widths(rest)
+    turned_left, turned_right = half_widths(turned)
+    assert turned_left / turned_right > rest_left / rest_right
+
+
+def test_background_does_not_move_with_the_head(renderer, grace_rig):
+    rest = renderer.render(_weights(), np.zeros(3)).astype(int)
+    turned = renderer.render(_weights(jawOpen=0.5), np.array([8.0, -5.0, 4.0])).astype(int)
+    # Background more than a third of an interocular distance from the person
+    # (what the head uncovers next to itself is filled from a plate instead).
+    outside = (grace_rig.person < 0.05).astype(np.uint8)
+    distance = cv2.distanceTransform(outside, cv2.DIST_L2, 5)
+    far = distance > 0.33 * grace_rig.interocular
+    assert far.sum() > 10_000
+    change = np.abs(turned[far] - rest[far]).max(axis=1)
+    # Unchanged but for a few pixels of rounding where the head's triangles end.
+    assert (change <= 2).mean() > 0.999 and change.max() <= 8
