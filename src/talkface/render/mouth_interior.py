@@ -32,7 +32,8 @@ def mouth_colours(rig: FaceRig) -> MouthColours:
     # so they never glow in a dark painting or look grey in a bright photo.
     light = np.clip(cheeks.mean() / 0.55, 0.45, 1.15)
     teeth = np.clip(np.array([0.86, 0.82, 0.74]) * light * 0.8 + 0.2 * cheeks, 0, 1)
-    tongue = np.clip(lips * 0.8 + np.array([0.06, 0.0, 0.0]), 0, 1)
+    # A tongue is redder and more saturated than lips seen in daylight.
+    tongue = np.clip(np.array([0.72, 0.33, 0.31]) * light * 0.8 + 0.2 * lips, 0, 1)
     cavity = np.clip(lips * 0.15, 0, 1)
     return MouthColours(tuple(teeth), tuple(tongue), tuple(cavity))
 
@@ -69,15 +70,17 @@ void main() {
     float soft = 0.02 * unit;
 
     vec3 c = cavity * (0.45 + 0.55 * arch);
-    float tongue_top = 0.16 * unit * arch;
-    c = mix(c, tongue * (0.35 + 0.35 * arch), smoothstep(-soft, soft, tongue_top - from_bottom));
+    // The lower teeth and tongue rise into view only as the jaw drops.
+    float open = smoothstep(0.12 * unit, 0.4 * unit, mouth.z);
+    float tongue_top = 0.14 * unit * arch * open;
+    c = mix(c, tongue * (0.45 + 0.4 * arch), smoothstep(-soft, soft, tongue_top - from_bottom));
 
     float tooth = across / (incisor_width * unit);
     float edge = abs(fract(tooth) - 0.5) * 2.0;          // 1 at a gap between teeth
     float gaps = 1.0 - 0.28 * pow(edge, 10.0);
     float rounded = 1.0 - 0.12 * pow(edge, 3.0);          // tooth tips are rounded
-    float lower_edge = lower_teeth * unit * arch * rounded;
-    vec3 lower = teeth * 0.55 * gaps * (0.6 + 0.4 * arch);
+    float lower_edge = lower_teeth * unit * arch * rounded * open;
+    vec3 lower = teeth * 0.7 * gaps * (0.6 + 0.4 * arch);
     c = mix(c, lower, smoothstep(-soft, soft, lower_edge - from_bottom));
 
     float upper_edge = upper_teeth * unit * arch * rounded;
