@@ -11,9 +11,12 @@ from talkface.audio.prosody import Prosody
 @dataclass(frozen=True)
 class VoiceActivityConfig:
     # Speech is loud relative to the recording's own peaks: frames within
-    # this many dB of the 98th-percentile level count as loud. 35 dB keeps
+    # this many dB of the 98th-percentile level count as loud. 30 dB keeps
     # soft word endings while dropping room noise in ordinary recordings.
-    loud_range_db: float = 35.0
+    loud_range_db: float = 30.0
+    # ...and clearly above the recording's noise floor (its 10th-percentile
+    # level): hiss in old recordings sits 30-35 dB under the voice.
+    above_noise_db: float = 6.0
     # Below this absolute level (dBFS) nothing is speech, however quiet the file.
     absolute_floor_db: float = -60.0
     # Unvoiced consonants (s, t, k) sit next to voiced sounds: loud frames
@@ -34,7 +37,8 @@ def voice_activity(prosody: Prosody, *, config: VoiceActivityConfig = VoiceActiv
     loudness = prosody.loudness_db
     if len(loudness) == 0:
         return np.zeros(0, dtype=bool)
-    threshold = max(np.percentile(loudness, 98) - config.loud_range_db, config.absolute_floor_db)
+    threshold = max(np.percentile(loudness, 98) - config.loud_range_db,
+                    np.percentile(loudness, 10) + config.above_noise_db, config.absolute_floor_db)
     loud = loudness > threshold
     voiced = (prosody.pitch_hz > 0) & loud
     reach = int(round(config.voicing_reach_s * prosody.frame_rate))

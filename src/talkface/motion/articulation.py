@@ -1,7 +1,7 @@
 """Mouth motion from the phone timeline: visemes with coarticulation."""
 
 import numpy as np
-from scipy.ndimage import binary_closing, uniform_filter1d
+from scipy.ndimage import binary_closing, maximum_filter1d, uniform_filter1d
 
 from talkface.audio.track import AudioTrack
 from talkface.motion.config import ArticulationConfig
@@ -51,15 +51,16 @@ def articulate(audio: AudioTrack, times: np.ndarray, *,
 
     closure = _closure_envelope(labels, starts, ends, BILABIALS, sample_times, config)
     touch = _closure_envelope(labels, starts, ends, LABIODENTALS, sample_times, config)
-    channels["mouthClose"] = closure
     channels["mouthUpperUp"] = np.maximum(channels["mouthUpperUp"], 0.45 * touch)
     channels["jawOpen"] = channels["jawOpen"] * (1.0 - 0.6 * touch)
 
     gain = _loudness_gain(audio, sample_times, config)
     gate = _speech_gate(audio, sample_times, config)
-    for name in channels:
+    for name in MOUTH_CHANNELS:
         scale = gain if name == "jawOpen" else np.sqrt(gain)
         channels[name] = np.clip(channels[name] * scale * gate, 0.0, 1.0)
+    # Closures are not scaled: a quiet p closes the lips as firmly as a loud one.
+    channels["mouthClose"] = closure
     return channels
 
 
@@ -98,7 +99,9 @@ def _loudness_gain(audio: AudioTrack, times, config):
     """(F,) jaw gain from how loud the voice is relative to its own speech level."""
     speech_levels = audio.loudness_db[audio.speech]
     top = np.percentile(speech_levels, 95) if speech_levels.size else 0.0
-    level = uniform_filter1d(audio.loudness_db.astype(np.float64), size=5)  # 50 ms
+    # The loudest level within a syllable's reach: short pauses keep the
+    # gain of the speech around them, so a held shape stays held.
+    level = maximum_filter1d(audio.loudness_db.astype(np.float64), size=15)  # 150 ms
     loud = np.clip(1.0 - (top - audio.at(level, times)) / config.loudness_range_db, 0.0, 1.0)
     return config.quiet_jaw_gain + (config.loud_jaw_gain - config.quiet_jaw_gain) * loud
 
