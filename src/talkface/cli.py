@@ -1,6 +1,7 @@
 """The ``talkface`` command."""
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -22,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     from talkface.errors import InputError
+    # A terminated run cleans up exactly like an interrupted one.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return args.run(args)
     except InputError as error:
@@ -32,11 +35,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="talkface", description=_DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"talkface {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
 
     animate = commands.add_parser(
         "animate", help="make a talking video from a photo and an audio file",

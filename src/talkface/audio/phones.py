@@ -1,0 +1,166 @@
+"""Phones with times: PocketSphinx recognition, or forced alignment to a transcript."""
+
+import logging
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pocketsphinx
+
+from talkface.audio.transcript import dictionary, normalise_transcript, pronunciations
+from talkface.errors import InputError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PhoneConfig:
+    # PocketSphinx's frame rate: 100 frames a second.
+    frame_rate: float = 100.0
+    # Phone-loop recognition settings from the PocketSphinx phoneme-recognition
+    # guide: a weak phone language model (lw 2) with a mild insertion penalty
+    # (pip 0.3) and wide beams, so short phones such as p and b survive.
+    language_weight: float = 2.0
+    phone_insertion_penalty: float = 0.3
+    beam: float = 1e-20
+    phone_beam: float = 1e-20
+    # Audio is recognised in pieces of about this length, cut at the
+    # quietest point nearby, so an hour of audio costs what a minute does.
+    chunk_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class PhoneTimeline:
+    """Phones with times.
+
+    labels: (N,) ARPAbet names without stress ('AA', 'P', ...), 'SIL' for
+        silence, noise and breath; starts, ends: (N,) float64 seconds, sorted,
+        non-overlapping; confidence: in [0, 1], how far to trust the
+        timeline (1 for a successful alignment to a transcript); words:
+        (word, start, end) where known.
+    """
+
+    labels: tuple[str, ...]
+    starts: np.ndarray
+    ends: np.ndarray
+    confidence: float
+    words: tuple[tuple[str, float, float], ...] = ()
+
+
+def recognise_phones(samples: np.ndarray, *, sample_rate: int = 16000,
+                     config: PhoneConfig = PhoneConfig()) -> PhoneTimeline:
+    """English phones in (N,) float32 mono ``samples`` at 16 kHz, by phone-loop recognition."""
+    _check_rate(sample_rate)
+    decoder = _phone_loop_decoder(config)
+    labels, starts, ends = [], [], []
+    for offset, chunk in _chunks(samples, sample_rate, config):
+        decoder.start_utt()
+        decoder.process_raw(_pcm(chunk), full_utt=True)
+        decoder.end_utt()
+        for segment in decoder.seg():
+            labels.append(_phone_name(segment.word))
+            starts.append(offset + segment.start_frame / config.frame_rate)
+            ends.append(offset + (segment.end_frame + 1) / config.frame_rate)
+    return PhoneTimeline(labels=tuple(labels), starts=np.array(starts, dtype=np.float64),
+                         ends=np.array(ends, dtype=np.float64), confidence=0.5)
+
+
+def align_phones(samples: np.ndarray, transcript: str, *, sample_rate: int = 16000,
+                 config: PhoneConfig = PhoneConfig()) -> PhoneTimeline:
+    """Phones of ``transcript`` aligned to (N,) float32 mono ``samples`` at 16 kHz.
+
+    Words missing from the dictionary are pronounced by spelling rules; if
+    the alignment then fails, it is tried again without them (their time
+    goes to their neighbours), and if that fails too (the transcript does not
+    match the audio), phones are recognised instead.
+    """
+    _check_rate(sample_rate)
+    words = normalise_transcript(transcript)
+    if not words:
+        raise InputError("transcript", "has no words")
+    known = dictionary()
+    in_dictionary = [word for word in words if word in known]
+    pcm = _pcm(samples)
+    for attempt, confidence in ((words, 1.0), (in_dictionary, 0.9)):
+        if attempt and (attempt is words or len(attempt) < len(words)):
+            timeline = _align(pcm, attempt, config, confidence)
+            if timeline is not None:
+                return timeline
+    log.info("alignment to the transcript failed; recognising phones instead")
+    return recognise_phones(samples, sample_rate=sample_rate, config=config)
+
+
+def _align(pcm: bytes, words: list[str], config: PhoneConfig, confidence: float) -> PhoneTimeline | None:
+    decoder = pocketsphinx.Decoder(loglevel="FATAL", **_acoustic_model())
+    known = dictionary()
+    for word, phones in pronunciations(words).items():
+        if word not in known:
+            decoder.add_word(word, phones, True)
+    labels, starts, ends, word_times = [], [], [], []
+    try:
+        decoder.set_align_text(" ".join(words))
+        decoder.start_utt(); decoder.process_raw(pcm, full_utt=True); decoder.end_utt()
+        decoder.set_alignment()
+        decoder.start_utt(); decoder.process_raw(pcm, full_utt=True); decoder.end_utt()
+        # Iterate the entries directly: keeping them past the loop crashes PocketSphinx.
+        for word in decoder.get_alignment():
+            word_times.append((word.name.split("(")[0], word.start / config.frame_rate,
+                               (word.start + word.duration) / config.frame_rate))
+            for phone in word:
+                labels.append(_phone_name(phone.name))
+                starts.append(phone.start / config.frame_rate)
+                ends.append((phone.start + phone.duration) / config.frame_rate)
+    except RuntimeError:
+        return None
+    if not labels:
+        return None
+    return PhoneTimeline(labels=tuple(labels), starts=np.array(starts, dtype=np.float64),
+                         ends=np.array(ends, dtype=np.float64), confidence=confidence,
+                         words=tuple((w, s, e) for w, s, e in word_times if w != "<sil>"))
+
+
+def _acoustic_model() -> dict:
+    model = pocketsphinx.get_model_path()
+    return {"hmm": os.path.join(model, "en-us", "en-us"),
+            "dict": os.path.join(model, "en-us", "cmudict-en-us.dict")}
+
+
+def _phone_loop_decoder(config: PhoneConfig) -> pocketsphinx.Decoder:
+    model = pocketsphinx.get_model_path()
+    return pocketsphinx.Decoder(
+        loglevel="FATAL", **_acoustic_model(), lm=None,
+        allphone=os.path.join(model, "en-us", "en-us-phone.lm.bin"),
+        lw=config.language_weight, pip=config.phone_insertion_penalty,
+        beam=config.beam, pbeam=config.phone_beam)
+
+
+def _phone_name(name: str) -> str:
+    name = name.upper().rstrip("012")
+    return "SIL" if name.startswith(("SIL", "+", "<")) else name
+
+
+def _pcm(samples: np.ndarray) -> bytes:
+    return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+
+
+def _chunks(samples: np.ndarray, sample_rate: int, config: PhoneConfig):
+    """(offset seconds, samples) pieces of about ``chunk_s``, cut at quiet 10 ms frames."""
+    length = int(config.chunk_s * sample_rate)
+    start = 0
+    while start < len(samples):
+        end = start + length
+        if end + length // 4 >= len(samples):
+            end = len(samples)
+        else:
+            # The quietest 10 ms within 3 s before the nominal cut.
+            hop = sample_rate // 100
+            window = samples[end - 3 * sample_rate:end]
+            energy = np.add.reduceat(window.astype(np.float64) ** 2, np.arange(0, len(window), hop))
+            end = end - 3 * sample_rate + int(np.argmin(energy)) * hop
+        yield start / sample_rate, samples[start:end]
+        start = end
+
+
+def _check_rate(sample_rate: int) -> None:
+    if sample_rate != 16000:
+        raise ValueError("phones are recognised at 16 kHz; resample first")
