@@ -11,6 +11,7 @@ from talkface.errors import InputError
 from talkface.face.rig import FaceRig, analyse_photo
 from talkface.media.output_path import check_output_path
 from talkface.media.read_image import read_image
+from talkface.media.visible_label import LabelStyle, VisibleLabel
 from talkface.media.video_writer import VideoWriter
 from talkface.motion.generate import motion_from_audio
 from talkface.motion.track import Controls
@@ -35,7 +36,7 @@ class Animation:
 def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
             transcript: str | None = None, size: int = 512, fps: float = 25.0,
             seed: int = 0, face: int | None = None, motion_intensity: float = 1.0,
-            overwrite: bool = False,
+            label: LabelStyle | None = LabelStyle(), overwrite: bool = False,
             progress: Callable[[int, int], None] | None = None) -> Animation:
     """Make a video of the face in ``photo`` speaking ``audio``.
 
@@ -50,6 +51,8 @@ def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
         seed: another seed gives another take of blinks and head motion.
         face: which face in a group photo, 1-based from the left; default the largest.
         motion_intensity: 0 still head, 1 natural, 2 animated.
+        label: the visible "AI-generated" mark; None leaves it off (the
+            metadata still says the video is synthetic).
         overwrite: replace ``output`` if it exists.
         progress: called with (frames done, frames in all) while rendering.
 
@@ -65,19 +68,21 @@ def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
     rig = analyse_photo(read_image(photo), size=size, face=face, source=photo)
     track = analyse_audio(audio, transcript=read_transcript(transcript))
     motion = motion_from_audio(track, fps=fps, controls=controls)
-    render_video(rig, motion, audio=audio, output=output, progress=progress)
+    render_video(rig, motion, audio=audio, output=output, label=label, progress=progress)
     return Animation(output=output, frames=motion.frame_count, duration=motion.frame_count / fps,
                      face_number=rig.face_number, face_count=rig.face_count)
 
 
 def render_video(rig: FaceRig, motion, *, audio: str | Path, output: Path,
+                 label: LabelStyle | None = LabelStyle(),
                  progress: Callable[[int, int], None] | None = None) -> None:
     """Render ``motion`` on ``rig`` and write it with ``audio`` to ``output``."""
+    stamp = VisibleLabel((rig.size, rig.size), label).apply if label else (lambda frame: frame)
     with FrameRenderer(rig) as renderer, VideoWriter(
             output, fps=motion.fps, size=(rig.size, rig.size), audio=audio,
             metadata={"comment": SYNTHETIC_NOTICE, "encoder": f"talkface {__version__}"}) as writer:
         for i in range(motion.frame_count):
-            writer.write(renderer.render(motion.weights[i], motion.head_rotation[i]))
+            writer.write(stamp(renderer.render(motion.weights[i], motion.head_rotation[i])))
             if progress:
                 progress(i + 1, motion.frame_count)
 

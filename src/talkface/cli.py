@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--size", type=int, default=512, help="output side in pixels (default: 512)")
     demo.add_argument("--fps", type=float, default=25.0, help="frames per second (default: 25)")
     demo.add_argument("--seed", type=int, default=0, help="another number gives another take (default: 0)")
+    _add_label_options(demo)
     demo.set_defaults(run=_run_demo)
     return parser
 
@@ -80,11 +81,34 @@ def _add_render_options(parser: argparse.ArgumentParser, default_output) -> None
     parser.add_argument("--motion-intensity", type=float, default=1.0, metavar="X",
                         help="head motion: 0 still, 1 natural (default), 2 animated")
     parser.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
+    _add_label_options(parser)
+
+
+def _add_label_options(parser: argparse.ArgumentParser) -> None:
+    from talkface.media.visible_label import POSITIONS
+    label = parser.add_argument_group("synthetic-media label")
+    label.add_argument("--label-position", choices=POSITIONS, default="bottom-right",
+                       help="corner of the visible 'AI-generated' mark (default: bottom-right)")
+    label.add_argument("--label-opacity", type=float, default=0.75, metavar="X",
+                       help="opacity of the mark, above 0 up to 1 (default: 0.75)")
+    label.add_argument("--no-label", action="store_true",
+                       help="leave the visible mark off (the file's metadata still says it is synthetic)")
+
+
+def _label(args):
+    from talkface.errors import InputError
+    from talkface.media.visible_label import LabelStyle
+    if args.no_label:
+        return None
+    try:
+        return LabelStyle(position=args.label_position, opacity=args.label_opacity)
+    except ValueError as error:
+        raise InputError("--label-opacity", str(error)) from None
 
 
 def _run_animate(args) -> int:
     return _animate(args.photo, args.audio, args.output, transcript=args.transcript, size=args.size,
-                    fps=args.fps, seed=args.seed, face=args.face,
+                    fps=args.fps, seed=args.seed, face=args.face, label=_label(args),
                     motion_intensity=args.motion_intensity, overwrite=args.overwrite)
 
 
@@ -92,7 +116,8 @@ def _run_demo(args) -> int:
     from talkface.api import demo_inputs
     photo, audio, transcript = demo_inputs()
     return _animate(photo, audio, args.output, transcript=transcript, size=args.size,
-                    fps=args.fps, seed=args.seed, overwrite=True)
+                    fps=args.fps, seed=args.seed, label=_label(args), overwrite=True,
+                    motion_intensity=1.0)
 
 
 def _animate(photo, audio, output, **options) -> int:
