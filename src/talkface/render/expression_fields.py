@@ -100,10 +100,13 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     for side in ("Left", "Right"):
         fields[f"mouthStretch{side}"] = np.c_[outward[side] * 0.12 * corner[side], 0.03 * corner[side]]
         fields[f"mouthSmile{side}"] = np.c_[outward[side] * 0.09 * corner[side], -0.1 * corner[side]]
+        fields[f"mouthFrown{side}"] = np.c_[outward[side] * 0.02 * corner[side], 0.08 * corner[side]]
         # Each side lifts its half of the upper lip; both together lift it all.
         fields[f"mouthUpperUp{side}"] = np.c_[zero, -0.06 * upper_lift * side_share[side]]
     fields.update(_eye_fields(local, lm))
+    fields.update(_gaze_and_lid_fields(local, lm))
     fields.update(_brow_fields(local, lm))
+    fields.update(_cheek_and_nose_fields(local, lm))
 
     names = tuple(fields)
     stacked = np.stack([face.to_pixels(fields[name]) for name in names])
@@ -143,6 +146,43 @@ def _eye_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
     return fields
 
 
+def _gaze_and_lid_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
+    """eyeLook*: the iris slides inside the eye (the sclera beside it
+    stretches to fill); looking down lowers the upper lid with it.
+    eyeWide lifts the upper lid, eyeSquint raises the lower one."""
+    fields = {}
+    zero = np.zeros(len(local))
+    # The subject's left eye is on the image's right: "out" is +x for it.
+    for side, upper, lower, iris, out in (("Right", idx.RIGHT_EYE_UPPER, idx.RIGHT_EYE_LOWER, idx.RIGHT_IRIS, -1.0),
+                                          ("Left", idx.LEFT_EYE_UPPER, idx.LEFT_EYE_LOWER, idx.LEFT_IRIS, 1.0)):
+        on_iris = np.zeros(len(local))
+        on_iris[iris] = 1.0
+        eye_width = abs(lm[upper[-1], 0] - lm[upper[0], 0])
+        shift = 0.22 * eye_width  # a 30-degree look moves the iris about a fifth of the eye's width
+        upper_lid = np.zeros(len(local))
+        upper_lid[upper[1:-1]] = 1.0
+        lid_skin = _gaussian(local, lm[upper[1:-1]], 0.08) * (local[:, 1] <= lm[upper, 1].max())
+        lower_lid = np.zeros(len(local))
+        lower_lid[lower[1:-1]] = 1.0
+        fields[f"eyeLookOut{side}"] = np.c_[out * shift * on_iris, zero]
+        fields[f"eyeLookIn{side}"] = np.c_[-out * shift * on_iris, zero]
+        fields[f"eyeLookUp{side}"] = np.c_[zero, -0.35 * shift * on_iris - 0.02 * np.maximum(upper_lid, lid_skin)]
+        fields[f"eyeLookDown{side}"] = np.c_[zero, 0.35 * shift * on_iris + 0.04 * np.maximum(upper_lid, lid_skin)]
+        fields[f"eyeWide{side}"] = np.c_[zero, -0.06 * np.maximum(upper_lid, lid_skin)]
+        fields[f"eyeSquint{side}"] = np.c_[zero, -0.04 * np.maximum(lower_lid, _gaussian(local, lm[lower[1:-1]], 0.06))]
+    return fields
+
+
+def _cheek_and_nose_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
+    """Cheeks rise in a smile or squint; the nose wings lift in a sneer."""
+    zero = np.zeros(len(local))
+    fields = {}
+    for side, cheek, wing in (("Right", 50, 129), ("Left", 280, 358)):
+        fields[f"cheekSquint{side}"] = np.c_[zero, -0.05 * _gaussian(local, lm[[cheek]], 0.3)]
+        fields[f"noseSneer{side}"] = np.c_[zero, -0.04 * _gaussian(local, lm[[wing]], 0.15)]
+    return fields
+
+
 def _brow_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
     """Brows lift with the forehead skin above them; the eyes stay put."""
     eye_top = min(lm[idx.RIGHT_EYE_UPPER, 1].min(), lm[idx.LEFT_EYE_UPPER, 1].min())
@@ -153,6 +193,10 @@ def _brow_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
         outer_points = brow[np.argsort(np.abs(lm[brow, 0]))[-4:]]
         outer = _gaussian(local, lm[outer_points], 0.25) * keep_eyes
         fields[f"browOuterUp{side}"] = np.c_[np.zeros(len(local)), -0.1 * outer]
+        # Frowning pulls the whole brow down and toward the nose.
+        whole = _gaussian(local, lm[brow], 0.2) * keep_eyes
+        toward_nose = -np.sign(lm[brow, 0].mean())
+        fields[f"browDown{side}"] = np.c_[0.03 * toward_nose * whole, 0.07 * whole]
     return fields
 
 

@@ -1,8 +1,12 @@
 """What the photo does not show inside an opening mouth: teeth, tongue, cavity.
 
-Drawn procedurally on a strip between the inner lip contours, behind the
-face mesh, so the lips frame it exactly at every opening. Colours are taken
-from the photo (lips and skin) so the mouth matches its lighting.
+Drawn on a strip between the inner lip contours, behind the face mesh, so
+the lips frame it exactly at every opening. A closed mouth in the photo
+gets procedural teeth, tongue and cavity, coloured from the photo's lips and
+skin so they match its lighting. A photo that already shows its mouth open
+(a smile with teeth) keeps its own interior: the upper half travels with the
+upper lip, the lower half with the lower lip, and a dark cavity opens
+between them, so the teeth never double or change.
 """
 
 from dataclasses import dataclass
@@ -38,6 +42,14 @@ def mouth_colours(rig: FaceRig) -> MouthColours:
     return MouthColours(tuple(teeth), tuple(tongue), tuple(cavity))
 
 
+def photo_mouth_open(rig: FaceRig) -> bool:
+    """Whether the photo shows the inside of the mouth (teeth, a smile)."""
+    upper = rig.landmarks[idx.LIPS_INNER_UPPER[3:8], :2]
+    lower = rig.landmarks[idx.LIPS_INNER_LOWER[3:8], :2]
+    # A gap of 4 % of the interocular distance (~2.5 mm) shows teeth.
+    return float(np.linalg.norm(lower - upper, axis=1).mean()) > 0.04 * rig.interocular
+
+
 def _mean_inside(texture: np.ndarray, polygon: np.ndarray) -> np.ndarray:
     lo = np.floor(polygon.min(axis=0)).astype(int).clip(0)
     hi = np.ceil(polygon.max(axis=0)).astype(int) + 1
@@ -58,7 +70,13 @@ uniform float incisor_width;
 uniform vec3 teeth;
 uniform vec3 tongue;
 uniform vec3 cavity;
+uniform sampler2D photo;
+uniform float size;          // of the photo texture, pixels
+uniform float photo_mouth;   // 1: use the photo's own open mouth
 in vec3 mouth;               // across (0-1 corner to corner), down (0-1 lip to lip), gap (pixels)
+in vec2 rest_top;            // where this column's upper inner lip is in the photo, pixels
+in vec2 rest_down;           // unit vector from there to the lower inner lip
+in float rest_gap;           // the photo's own lip gap here, pixels
 out vec4 colour;
 
 void main() {
@@ -89,6 +107,15 @@ void main() {
                      * (0.75 + 0.25 * smoothstep(0.0, 0.05 * unit, from_bottom));
     vec3 upper = teeth * gaps * (0.75 + 0.25 * arch) * lip_shadow;
     c = mix(c, upper, smoothstep(-soft, soft, upper_edge - from_top));
+
+    if (photo_mouth > 0.5) {
+        vec3 hollow = cavity * (0.45 + 0.55 * arch);
+        float half_gap = 0.5 * rest_gap;
+        vec3 top = texture(photo, (rest_top + rest_down * min(from_top, half_gap)) / size).rgb;
+        vec3 bottom = texture(photo, (rest_top + rest_down * max(rest_gap - from_bottom, half_gap)) / size).rgb;
+        c = mix(hollow, top, smoothstep(-soft, soft, half_gap - from_top));
+        c = mix(c, bottom, smoothstep(-soft, soft, half_gap - from_bottom) * step(half_gap, from_top));
+    }
     colour = vec4(c, 1.0);
 }
 """

@@ -11,7 +11,7 @@ from talkface.render.background_plate import background_plate
 from talkface.render.config import RenderConfig
 from talkface.render.expression_fields import build_expression_fields
 from talkface.render.face_mesh import build_face_mesh
-from talkface.render.mouth_interior import MOUTH_FRAGMENT_SHADER, mouth_colours
+from talkface.render.mouth_interior import MOUTH_FRAGMENT_SHADER, mouth_colours, photo_mouth_open
 
 _PHOTO_VERTEX_SHADER = """
 #version 330
@@ -52,9 +52,18 @@ _MOUTH_VERTEX_SHADER = """
 uniform float size;
 in vec2 position;
 in vec3 mouth_coords;
+in vec2 rest_top_in;
+in vec2 rest_down_in;
+in float rest_gap_in;
 out vec3 mouth;
+out vec2 rest_top;
+out vec2 rest_down;
+out float rest_gap;
 void main() {
     mouth = mouth_coords;
+    rest_top = rest_top_in;
+    rest_down = rest_down_in;
+    rest_gap = rest_gap_in;
     gl_Position = vec4(position.x / size * 2.0 - 1.0, position.y / size * 2.0 - 1.0, 0.999, 1.0);
 }
 """
@@ -118,13 +127,19 @@ class FrameRenderer:
         for name, value in (("size", float(size)), ("unit", rig.interocular),
                             ("upper_teeth", config.upper_teeth), ("lower_teeth", config.lower_teeth),
                             ("incisor_width", config.incisor_width), ("teeth", colours.teeth),
-                            ("tongue", colours.tongue), ("cavity", colours.cavity)):
+                            ("tongue", colours.tongue), ("cavity", colours.cavity),
+                            ("photo", 0), ("photo_mouth", float(photo_mouth_open(rig)))):
             self.mouth_program[name].value = value
         columns = self.mesh.mouth_columns.shape[1]
-        self.mouth_vertices = ctx.buffer(reserve=2 * columns * 5 * 4)
+        rest_upper, rest_lower = (self._rest[self.mesh.mouth_columns[row], :2] for row in (0, 1))
+        rest_gap = np.linalg.norm(rest_lower - rest_upper, axis=1)
+        rest_down = (rest_lower - rest_upper) / np.maximum(rest_gap, 1e-6)[:, None]
+        self._mouth_rest = np.tile(np.c_[rest_upper, rest_down, rest_gap], (2, 1))  # (2 * columns, 5)
+        self.mouth_vertices = ctx.buffer(reserve=2 * columns * 10 * 4)
         strip = [(c, columns + c, c + 1, c + 1, columns + c, columns + c + 1) for c in range(columns - 1)]
         self.mouth_vao = ctx.vertex_array(
-            self.mouth_program, [(self.mouth_vertices, "2f 3f", "position", "mouth_coords")],
+            self.mouth_program, [(self.mouth_vertices, "2f 3f 2f 2f 1f", "position", "mouth_coords",
+                                  "rest_top_in", "rest_down_in", "rest_gap_in")],
             index_buffer=ctx.buffer(np.array(strip, dtype=np.int32).tobytes()),
             index_element_size=4)
         self._across = np.linspace(0.0, 1.0, columns)
@@ -151,15 +166,15 @@ class FrameRenderer:
         self.mouth_program["mouth_width"].value = float(np.linalg.norm(upper[-1] - upper[0]))
         rows = [np.c_[upper, self._across, np.zeros_like(gap), gap],
                 np.c_[lower, self._across, np.ones_like(gap), gap]]
-        self.mouth_vertices.write(np.concatenate(rows).astype(np.float32).tobytes())
+        self.mouth_vertices.write(np.c_[np.concatenate(rows), self._mouth_rest].astype(np.float32).tobytes())
 
         self.fbo.use()
         self.fbo.clear(0.0, 0.0, 0.0, 1.0, depth=1.0)
+        self.photo.use(0)
+        self.background.use(1)
         self.ctx.disable(moderngl.DEPTH_TEST)
         self.mouth_vao.render(moderngl.TRIANGLES)
         self.ctx.enable(moderngl.DEPTH_TEST)
-        self.photo.use(0)
-        self.background.use(1)
         self.face_vao.render(moderngl.TRIANGLES)
         frame = np.frombuffer(self.fbo.read(components=3, alignment=1), dtype=np.uint8)
         return frame.reshape(self.size, self.size, 3)
