@@ -13,8 +13,10 @@ from talkface.media.output_path import check_output_path
 from talkface.media.read_image import read_image
 from talkface.media.visible_label import LabelStyle, VisibleLabel
 from talkface.media.video_writer import VideoWriter
+from talkface.motion.from_video import motion_from_video, replace_mouth
 from talkface.motion.generate import motion_from_audio
-from talkface.motion.track import Controls
+from talkface.motion.motion_file import load_motion, save_motion
+from talkface.motion.track import Controls, MotionTrack, parse_gaze
 from talkface.render.renderer import FrameRenderer
 
 # Every video says what it is, in its container metadata.
@@ -36,6 +38,8 @@ class Animation:
 def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
             transcript: str | None = None, size: int = 512, fps: float = 25.0,
             seed: int = 0, face: int | None = None, motion_intensity: float = 1.0,
+            gaze: tuple[float, float] | str = (0.0, 0.0), emotion: str = "neutral",
+            emotion_intensity: float = 0.6, head_distance: float = 1.0,
             label: LabelStyle | None = LabelStyle(), overwrite: bool = False,
             progress: Callable[[int, int], None] | None = None) -> Animation:
     """Make a video of the face in ``photo`` speaking ``audio``.
@@ -51,6 +55,11 @@ def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
         seed: another seed gives another take of blinks and head motion.
         face: which face in a group photo, 1-based from the left; default the largest.
         motion_intensity: 0 still head, 1 natural, 2 animated.
+        gaze: where the eyes rest: "camera", "left", "right", "up", "down",
+            or (yaw, pitch) in degrees (yaw > 0 toward the image's right, pitch > 0 up).
+        emotion: "neutral", "happy", "sad", "angry" or "surprised".
+        emotion_intensity: 0 to 1.
+        head_distance: 1.2 frames the face 20 % larger (closer), 0.8 smaller.
         label: the visible "AI-generated" mark; None leaves it off (the
             metadata still says the video is synthetic).
         overwrite: replace ``output`` if it exists.
@@ -59,32 +68,113 @@ def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
     Raises:
         InputError: a problem with an input, named in one line.
     """
-    if not 64 <= size <= 2048 or size % 2:
-        raise InputError(f"size {size}", "must be an even number of pixels from 64 to 2048")
-    if not 1 <= fps <= 120:
-        raise InputError(f"fps {fps}", "must be between 1 and 120")
+    _check_size(size)
+    _check_fps(fps)
     output = check_output_path(output, overwrite=overwrite)
-    controls = Controls(seed=seed, motion_intensity=motion_intensity)
-    rig = analyse_photo(read_image(photo), size=size, face=face, source=photo)
-    track = analyse_audio(audio, transcript=read_transcript(transcript))
-    motion = motion_from_audio(track, fps=fps, controls=controls)
-    render_video(rig, motion, audio=audio, output=output, label=label, progress=progress)
-    return Animation(output=output, frames=motion.frame_count, duration=motion.frame_count / fps,
+    controls = make_controls(seed=seed, motion_intensity=motion_intensity, gaze=gaze, emotion=emotion,
+                             emotion_intensity=emotion_intensity, head_distance=head_distance)
+    rig = analyse_photo(read_image(photo), size=size, face=face, zoom=controls.head_distance,
+                        source=photo)
+    audio_track = analyse_audio(audio, transcript=read_transcript(transcript))
+    motion_track = motion_from_audio(audio_track, fps=fps, controls=controls)
+    render_video(rig, motion_track, audio=audio, output=output, label=label, progress=progress)
+    return Animation(output=output, frames=motion_track.frame_count, duration=motion_track.frame_count / fps,
                      face_number=rig.face_number, face_count=rig.face_count)
 
 
-def render_video(rig: FaceRig, motion, *, audio: str | Path, output: Path,
+def motion(audio: str | Path, output: str | Path | None = None, *, transcript: str | None = None,
+           fps: float = 25.0, seed: int = 0, motion_intensity: float = 1.0,
+           gaze: tuple[float, float] | str = (0.0, 0.0), emotion: str = "neutral",
+           emotion_intensity: float = 0.6, overwrite: bool = False) -> MotionTrack:
+    """The motion for ``audio`` without rendering; saved to ``output`` (.csv in
+    the Live Link Face layout, or .json) when given. Options as in ``animate``."""
+    _check_fps(fps)
+    if output is not None:
+        output = check_output_path(output, overwrite=overwrite)
+    controls = make_controls(seed=seed, motion_intensity=motion_intensity, gaze=gaze, emotion=emotion,
+                             emotion_intensity=emotion_intensity)
+    track = motion_from_audio(analyse_audio(audio, transcript=read_transcript(transcript)),
+                              fps=fps, controls=controls)
+    if output is not None:
+        save_motion(track, output)
+    return track
+
+
+def render(photo: str | Path, motion_track: MotionTrack | str | Path, audio: str | Path,
+           output: str | Path, *, size: int = 512, face: int | None = None, head_distance: float = 1.0,
+           label: LabelStyle | None = LabelStyle(), overwrite: bool = False,
+           progress: Callable[[int, int], None] | None = None) -> Animation:
+    """Render a given motion (a MotionTrack, or a .csv/.json motion file) on
+    ``photo``, with ``audio`` as the sound track."""
+    _check_size(size)
+    output = check_output_path(output, overwrite=overwrite)
+    track = motion_track if isinstance(motion_track, MotionTrack) else load_motion(motion_track)
+    controls = make_controls(head_distance=head_distance)
+    rig = analyse_photo(read_image(photo), size=size, face=face, zoom=controls.head_distance, source=photo)
+    render_video(rig, track, audio=audio, output=output, label=label, progress=progress)
+    return Animation(output=output, frames=track.frame_count, duration=track.frame_count / track.fps,
+                     face_number=rig.face_number, face_count=rig.face_count)
+
+
+def reenact(photo: str | Path, driving_video: str | Path, output: str | Path, *,
+            mouth_audio: str | Path | None = None, transcript: str | None = None, size: int = 512,
+            face: int | None = None, head_distance: float = 1.0, label: LabelStyle | None = LabelStyle(),
+            overwrite: bool = False, progress: Callable[[int, int], None] | None = None) -> Animation:
+    """Drive ``photo`` with the head pose and expressions of the face in
+    ``driving_video``, keeping its sound. With ``mouth_audio``, the mouth
+    follows that speech instead (and it becomes the sound)."""
+    _check_size(size)
+    output = check_output_path(output, overwrite=overwrite)
+    controls = make_controls(head_distance=head_distance)
+    rig = analyse_photo(read_image(photo), size=size, face=face, zoom=controls.head_distance, source=photo)
+    track = motion_from_video(driving_video)
+    sound = driving_video
+    if mouth_audio is not None:
+        speech = analyse_audio(mouth_audio, transcript=read_transcript(transcript))
+        track = replace_mouth(track, motion_from_audio(speech, fps=track.fps))
+        sound = mouth_audio
+    render_video(rig, track, audio=sound if _has_audio(sound) else None, output=output,
+                 label=label, progress=progress)
+    return Animation(output=output, frames=track.frame_count, duration=track.frame_count / track.fps,
+                     face_number=rig.face_number, face_count=rig.face_count)
+
+
+def _has_audio(path: str | Path) -> bool:
+    import av
+    with av.open(str(path)) as container:
+        return bool(container.streams.audio)
+
+
+def _check_size(size: int) -> None:
+    if not 64 <= size <= 2048 or size % 2:
+        raise InputError(f"size {size}", "must be an even number of pixels from 64 to 2048")
+
+
+def _check_fps(fps: float) -> None:
+    if not 1 <= fps <= 120:
+        raise InputError(f"fps {fps}", "must be between 1 and 120")
+
+
+def make_controls(*, gaze: tuple[float, float] | str = (0.0, 0.0), **values) -> Controls:
+    """Controls from user values, with a bad value reported as an InputError."""
+    try:
+        return Controls(gaze=parse_gaze(gaze) if isinstance(gaze, str) else tuple(gaze), **values)
+    except ValueError as error:
+        raise InputError("controls", str(error)) from None
+
+
+def render_video(rig: FaceRig, motion_track: MotionTrack, *, audio: str | Path | None, output: Path,
                  label: LabelStyle | None = LabelStyle(),
                  progress: Callable[[int, int], None] | None = None) -> None:
-    """Render ``motion`` on ``rig`` and write it with ``audio`` to ``output``."""
+    """Render ``motion_track`` on ``rig`` and write it with ``audio`` to ``output``."""
     stamp = VisibleLabel((rig.size, rig.size), label).apply if label else (lambda frame: frame)
     with FrameRenderer(rig) as renderer, VideoWriter(
-            output, fps=motion.fps, size=(rig.size, rig.size), audio=audio,
+            output, fps=motion_track.fps, size=(rig.size, rig.size), audio=audio,
             metadata={"comment": SYNTHETIC_NOTICE, "encoder": f"talkface {__version__}"}) as writer:
-        for i in range(motion.frame_count):
-            writer.write(stamp(renderer.render(motion.weights[i], motion.head_rotation[i])))
+        for i in range(motion_track.frame_count):
+            writer.write(stamp(renderer.render(motion_track.weights[i], motion_track.head_rotation[i])))
             if progress:
-                progress(i + 1, motion.frame_count)
+                progress(i + 1, motion_track.frame_count)
 
 
 def read_transcript(transcript: str | Path | None) -> str | None:

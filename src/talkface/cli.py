@@ -1,6 +1,7 @@
 """The ``talkface`` command."""
 
 import argparse
+import contextlib
 import signal
 import sys
 from pathlib import Path
@@ -54,6 +55,57 @@ def _parser() -> argparse.ArgumentParser:
     _add_render_options(animate, default_output=None)
     animate.set_defaults(run=_run_animate)
 
+    motion = commands.add_parser(
+        "motion", help="make the motion for an audio file without rendering (CSV or JSON)",
+        description="Generate the face's motion for AUDIO and save it: a .csv in the Live Link Face "
+                    "layout (ARKit 52 weights and head rotation per frame, for Blender, Unreal, Unity) "
+                    "or a .json.",
+        epilog="example: talkface motion speech.wav -o track.csv")
+    motion.add_argument("audio", type=Path, help="speech: WAV, FLAC, MP3, M4A, OGG, or a video with sound")
+    motion.add_argument("-o", "--output", type=Path, required=True, help="the .csv or .json to write")
+    motion.add_argument("--transcript", metavar="TEXT_OR_FILE", help="what is said (text, or a .txt file)")
+    motion.add_argument("--fps", type=float, default=25.0, help="frames per second (default: 25)")
+    motion.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
+    _add_motion_options(motion)
+    motion.set_defaults(run=_run_motion)
+
+    render = commands.add_parser(
+        "render", help="render a saved or edited motion file on a photo",
+        description="Render the motion in a .csv (Live Link Face layout) or .json file on the face in "
+                    "PHOTO, with AUDIO as the sound.",
+        epilog="example: talkface render portrait.jpg --motion track.csv --audio speech.wav -o out.mp4")
+    render.add_argument("photo", type=Path, help="portrait (the largest face is used)")
+    render.add_argument("--motion", type=Path, required=True, help="the motion file (.csv or .json)")
+    render.add_argument("--audio", type=Path, required=True, help="the sound track")
+    render.add_argument("-o", "--output", type=Path, required=True, help="the MP4 file to write")
+    render.add_argument("--size", type=int, default=512, help="output side in pixels (default: 512)")
+    render.add_argument("--face", type=int, metavar="N", help="which face in a group photo, from the left")
+    render.add_argument("--head-distance", type=float, default=1.0, metavar="X",
+                        help="framing: 1.2 shows the face 20%% larger (default: 1)")
+    render.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
+    _add_label_options(render)
+    render.set_defaults(run=_run_render)
+
+    reenact = commands.add_parser(
+        "reenact", help="drive a photo with the head and face motion of a real video",
+        description="Measure the head pose and expressions of the face in DRIVING_VIDEO frame by frame "
+                    "and drive the face in PHOTO with them, keeping the video's sound. With "
+                    "--mouth-audio, the mouth speaks that audio instead (head and eyes stay the video's).",
+        epilog="example: talkface reenact portrait.jpg driver.mp4 -o out.mp4")
+    reenact.add_argument("photo", type=Path, help="portrait (the largest face is used)")
+    reenact.add_argument("driving_video", type=Path, help="a video of a face")
+    reenact.add_argument("-o", "--output", type=Path, required=True, help="the MP4 file to write")
+    reenact.add_argument("--mouth-audio", type=Path, metavar="AUDIO",
+                         help="take the mouth (and the sound) from this speech")
+    reenact.add_argument("--transcript", metavar="TEXT_OR_FILE", help="what --mouth-audio says")
+    reenact.add_argument("--size", type=int, default=512, help="output side in pixels (default: 512)")
+    reenact.add_argument("--face", type=int, metavar="N", help="which face in a group photo, from the left")
+    reenact.add_argument("--head-distance", type=float, default=1.0, metavar="X",
+                         help="framing: 1.2 shows the face 20%% larger (default: 1)")
+    reenact.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
+    _add_label_options(reenact)
+    reenact.set_defaults(run=_run_reenact)
+
     demo = commands.add_parser(
         "demo", help="render the bundled sample (Grace Hopper speaking JFK's words)",
         description="Render the bundled sample portrait speaking the bundled speech clip.")
@@ -74,14 +126,28 @@ def _add_render_options(parser: argparse.ArgumentParser, default_output) -> None
                         help="what is said (text, or a .txt file): exact lip timing for English")
     parser.add_argument("--size", type=int, default=512, help="output side in pixels (default: 512)")
     parser.add_argument("--fps", type=float, default=25.0, help="frames per second (default: 25)")
-    parser.add_argument("--seed", type=int, default=0,
-                        help="another number gives another take of blinks and head motion (default: 0)")
     parser.add_argument("--face", type=int, metavar="N",
                         help="which face in a group photo, counted from the left starting at 1")
-    parser.add_argument("--motion-intensity", type=float, default=1.0, metavar="X",
-                        help="head motion: 0 still, 1 natural (default), 2 animated")
+    _add_motion_options(parser)
+    parser.add_argument("--head-distance", type=float, default=1.0, metavar="X",
+                        help="framing: 1.2 shows the face 20%% larger (closer), 0.8 smaller (default: 1)")
     parser.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
     _add_label_options(parser)
+
+
+def _add_motion_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=0,
+                        help="another number gives another take of blinks, gaze and head motion (default: 0)")
+    parser.add_argument("--motion-intensity", type=float, default=1.0, metavar="X",
+                        help="head motion: 0 still, 1 natural (default), 2 animated")
+    parser.add_argument("--gaze", default="camera", metavar="DIR",
+                        help="where the eyes rest: camera (default), left, right, up, down, "
+                             "or YAW,PITCH in degrees")
+    parser.add_argument("--emotion", default="neutral",
+                        choices=("neutral", "happy", "sad", "angry", "surprised"),
+                        help="expression and style of motion (default: neutral)")
+    parser.add_argument("--emotion-intensity", type=float, default=0.6, metavar="X",
+                        help="how strong the emotion is, 0 to 1 (default: 0.6)")
 
 
 def _add_label_options(parser: argparse.ArgumentParser) -> None:
@@ -108,22 +174,65 @@ def _label(args):
 
 def _run_animate(args) -> int:
     return _animate(args.photo, args.audio, args.output, transcript=args.transcript, size=args.size,
-                    fps=args.fps, seed=args.seed, face=args.face, label=_label(args),
-                    motion_intensity=args.motion_intensity, overwrite=args.overwrite)
+                    fps=args.fps, face=args.face, label=_label(args), head_distance=args.head_distance,
+                    overwrite=args.overwrite, **_motion_options(args))
+
+
+def _motion_options(args) -> dict:
+    return dict(seed=args.seed, motion_intensity=args.motion_intensity, gaze=args.gaze,
+                emotion=args.emotion, emotion_intensity=args.emotion_intensity)
+
+
+def _run_motion(args) -> int:
+    from talkface.api import motion
+    track = motion(args.audio, args.output, transcript=args.transcript, fps=args.fps,
+                   overwrite=args.overwrite, **_motion_options(args))
+    print(f"talkface: wrote {args.output} ({track.frame_count} frames at {track.fps:g} fps)")
+    return 0
+
+
+def _run_render(args) -> int:
+    from talkface.api import render
+    with _progress_bar() as progress:
+        result = render(args.photo, args.motion, args.audio, args.output, size=args.size, face=args.face,
+                        head_distance=args.head_distance, label=_label(args),
+                        overwrite=args.overwrite, progress=progress)
+    _report(result)
+    return 0
+
+
+def _run_reenact(args) -> int:
+    from talkface.api import reenact
+    print(f"talkface: measuring the face in {args.driving_video}", file=sys.stderr)
+    with _progress_bar() as progress:
+        result = reenact(args.photo, args.driving_video, args.output, mouth_audio=args.mouth_audio,
+                         transcript=args.transcript, size=args.size, face=args.face,
+                         head_distance=args.head_distance, label=_label(args),
+                         overwrite=args.overwrite, progress=progress)
+    _report(result)
+    return 0
 
 
 def _run_demo(args) -> int:
     from talkface.api import demo_inputs
     photo, audio, transcript = demo_inputs()
     return _animate(photo, audio, args.output, transcript=transcript, size=args.size,
-                    fps=args.fps, seed=args.seed, label=_label(args), overwrite=True,
-                    motion_intensity=1.0)
+                    fps=args.fps, seed=args.seed, label=_label(args), overwrite=True)
 
 
 def _animate(photo, audio, output, **options) -> int:
-    from tqdm import tqdm
-
     from talkface.api import animate
+    print(f"talkface: analysing {photo} and {audio}", file=sys.stderr)
+    with _progress_bar() as progress:
+        result = animate(photo, audio, output, progress=progress, **options)
+    _report(result)
+    return 0
+
+
+@contextlib.contextmanager
+def _progress_bar():
+    """A progress callback drawing a bar on stderr (when it is a terminal)."""
+    from tqdm import tqdm
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -133,20 +242,18 @@ def _animate(photo, audio, output, **options) -> int:
                        disable=None, leave=False)
         bar.update(done - bar.n)
 
-    if not 0 <= options["motion_intensity"] <= 2:
-        from talkface.errors import InputError
-        raise InputError(f"--motion-intensity {options['motion_intensity']}", "must be between 0 and 2")
-    print(f"talkface: analysing {photo} and {audio}", file=sys.stderr)
     try:
-        result = animate(photo, audio, output, progress=progress, **options)
+        yield progress
     finally:
         if bar is not None:
             bar.close()
+
+
+def _report(result) -> None:
     if result.face_count > 1:
         print(f"talkface: the photo has {result.face_count} faces; animated face {result.face_number} "
               f"(counted from the left); choose another with --face N", file=sys.stderr)
     print(f"talkface: wrote {result.output} ({result.duration:.1f} s, {result.frames} frames)")
-    return 0
 
 
 if __name__ == "__main__":

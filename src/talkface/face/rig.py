@@ -49,7 +49,8 @@ class FaceRig:
 
 
 def analyse_photo(image: np.ndarray, *, size: int = 512, face: int | None = None,
-                  source: str | Path = "photo", config: FaceConfig = FaceConfig()) -> FaceRig:
+                  zoom: float = 1.0, source: str | Path = "photo",
+                  config: FaceConfig = FaceConfig()) -> FaceRig:
     """Find the face in ``image`` and prepare it for animation.
 
     Args:
@@ -57,6 +58,8 @@ def analyse_photo(image: np.ndarray, *, size: int = 512, face: int | None = None
         size: side of the output frame in pixels.
         face: which face to use, 1-based and counted left to right; None uses
             the largest.
+        zoom: how much larger than the default framing the face appears
+            (1.2: 20 % larger, as if closer), as far as the photo allows.
         source: how to name the photo in error messages.
 
     Raises:
@@ -93,7 +96,7 @@ def analyse_photo(image: np.ndarray, *, size: int = 512, face: int | None = None
         raise InputError(source, f"the face is too small to animate ({interocular:.0f} px between "
                                  f"the eyes; at least {config.min_interocular_px:.0f} needed)")
 
-    x0, y0, side = _framing(((right_eye + left_eye) / 2)[:2], interocular, width, height, config)
+    x0, y0, side = _framing(((right_eye + left_eye) / 2)[:2], interocular / zoom, width, height, config)
     scale = size / side
     warp = np.array([[scale, 0, -x0 * scale], [0, scale, -y0 * scale]])
     texture = cv2.warpAffine(image, warp, (size, size),

@@ -7,11 +7,14 @@ from talkface.motion.config import BlinkConfig
 
 
 def blink_schedule(audio: AudioTrack, rng: np.random.Generator, *,
+                   gaze_shifts: np.ndarray = np.zeros(0), gaze_shift_probability: float = 0.0,
                    config: BlinkConfig = BlinkConfig()) -> np.ndarray:
     """Start times (seconds, sorted) of blinks over the audio.
 
     Spontaneous blinks come at log-normal intervals; pauses in speech add
-    blinks, as listeners and speakers blink at phrase boundaries.
+    blinks, as listeners and speakers blink at phrase boundaries; so do
+    large gaze shifts (``gaze_shifts``, seconds), each with
+    ``gaze_shift_probability``.
     """
     times = []
     t = rng.uniform(0.3, 1.5)
@@ -22,6 +25,9 @@ def blink_schedule(audio: AudioTrack, rng: np.random.Generator, *,
     for pause_start in audio.pause_starts(config.pause_s):
         if rng.random() < config.pause_probability:
             times.append(pause_start + rng.uniform(0.0, 0.15))
+    for shift in gaze_shifts:
+        if rng.random() < gaze_shift_probability:
+            times.append(shift)
     times = np.sort(np.array(times))
     kept = []
     for t in times:

@@ -71,3 +71,60 @@ class HeadConfig:
     breathing_hz: float = 0.25
     # Brows lift with pitch accents, up to this browInnerUp / browOuterUp weight.
     accent_brow_raise: float = 0.35
+
+
+@dataclass(frozen=True)
+class GazeConfig:
+    # Fixations between saccades: median 1.2 s in conversation, with small
+    # shifts around the resting direction (degrees).
+    median_fixation_s: float = 1.2
+    fixation_spread_deg: float = 1.5
+    # Speakers look away as they start an utterance (Kendon 1967; Cassell et
+    # al.): after a pause this long, with this probability, this far aside
+    # and up, for this long before looking back.
+    pause_s: float = 0.4
+    look_away_probability: float = 0.6
+    look_away_yaw_deg: tuple[float, float] = (6.0, 12.0)
+    look_away_pitch_deg: tuple[float, float] = (1.0, 5.0)
+    look_away_duration_s: tuple[float, float] = (0.6, 1.8)
+    # Saccade duration: 2.2 ms per degree + 21 ms (DESIGN.md).
+    saccade_ms_per_deg: float = 2.2
+    saccade_base_s: float = 0.021
+    # The eye angle that ARKit's eyeLook* weight 1 stands for.
+    full_look_yaw_deg: float = 30.0
+    full_look_pitch_deg: float = 25.0
+    # A saccade of at least this many degrees brings a blink with this
+    # probability (gaze shifts and blinks are coupled).
+    blink_shift_deg: float = 6.0
+    blink_shift_probability: float = 0.4
+
+
+@dataclass(frozen=True)
+class EmotionStyle:
+    """An emotion's face and motion: ARKit weights at full intensity, and how
+    it changes head motion (amplitude factor, pitch offset in degrees)."""
+
+    expression: tuple[tuple[str, float], ...]
+    head_amplitude: float
+    head_pitch_deg: float
+
+
+# Expressions after Ekman's FACS descriptions of the basic emotions in ARKit
+# terms: happiness raises the lip corners and cheeks; sadness lifts the inner
+# brows and turns the mouth down; anger lowers the brows and tightens the
+# nose; surprise raises the brows and widens the eyes. Motion follows the
+# affect literature: happy and angry speakers move more, sad ones less and
+# with the head lowered.
+EMOTION_STYLES = {
+    "neutral": EmotionStyle((), 1.0, 0.0),
+    "happy": EmotionStyle((("mouthSmileLeft", 0.7), ("mouthSmileRight", 0.7), ("cheekSquintLeft", 0.5),
+                           ("cheekSquintRight", 0.5), ("eyeSquintLeft", 0.3), ("eyeSquintRight", 0.3)),
+                          1.25, -1.0),
+    "sad": EmotionStyle((("browInnerUp", 0.8), ("mouthFrownLeft", 0.7), ("mouthFrownRight", 0.7),
+                         ("eyeSquintLeft", 0.2), ("eyeSquintRight", 0.2)), 0.6, 4.0),
+    "angry": EmotionStyle((("browDownLeft", 0.9), ("browDownRight", 0.9), ("noseSneerLeft", 0.5),
+                           ("noseSneerRight", 0.5), ("eyeSquintLeft", 0.4), ("eyeSquintRight", 0.4),
+                           ("mouthFrownLeft", 0.3), ("mouthFrownRight", 0.3)), 1.2, 2.0),
+    "surprised": EmotionStyle((("browInnerUp", 0.9), ("browOuterUpLeft", 0.9), ("browOuterUpRight", 0.9),
+                               ("eyeWideLeft", 0.8), ("eyeWideRight", 0.8), ("jawOpen", 0.12)), 1.1, -2.0),
+}

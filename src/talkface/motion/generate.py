@@ -8,7 +8,8 @@ from talkface.audio.track import AudioTrack
 from talkface.motion.arkit import ARKIT_INDEX, ARKIT_NAMES
 from talkface.motion.articulation import articulate
 from talkface.motion.blink_schedule import blink_curve, blink_schedule
-from talkface.motion.config import ArticulationConfig, BlinkConfig, HeadConfig
+from talkface.motion.config import EMOTION_STYLES, ArticulationConfig, BlinkConfig, GazeConfig, HeadConfig
+from talkface.motion.gaze import gaze_path, gaze_weights
 from talkface.motion.head_motion import head_rotation
 from talkface.motion.track import Controls, MotionTrack
 
@@ -24,6 +25,7 @@ _BOTH_SIDES = {
 class MotionConfig:
     articulation: ArticulationConfig = field(default_factory=ArticulationConfig)
     blinks: BlinkConfig = field(default_factory=BlinkConfig)
+    gaze: GazeConfig = field(default_factory=GazeConfig)
     head: HeadConfig = field(default_factory=HeadConfig)
 
 
@@ -38,21 +40,45 @@ def motion_from_audio(audio: AudioTrack, *, fps: float = 25.0, controls: Control
     times = np.arange(frame_count(audio.duration, fps)) / fps
     # Independent random streams per component, so changing one part of the
     # model does not reshuffle the others for the same seed.
-    blink_rng, head_rng = (np.random.default_rng(s)
-                           for s in np.random.SeedSequence(controls.seed).spawn(2))
+    blink_rng, head_rng, gaze_rng = (np.random.default_rng(s)
+                                     for s in np.random.SeedSequence(controls.seed).spawn(3))
     weights = np.zeros((len(times), len(ARKIT_NAMES)), dtype=np.float32)
     for name, curve in articulate(audio, times, config=config.articulation).items():
         for arkit_name in _BOTH_SIDES.get(name, (name,)):
             weights[:, ARKIT_INDEX[arkit_name]] = curve
 
-    blinks = blink_curve(blink_schedule(audio, blink_rng, config=config.blinks), times,
-                         config=config.blinks)
+    gaze = gaze_path(audio, times, gaze_rng, rest=controls.gaze, config=config.gaze)
+    for name, curve in gaze_weights(gaze.angles, config=config.gaze).items():
+        weights[:, ARKIT_INDEX[name]] = curve
+    big_shifts = gaze.shifts[_shift_sizes(gaze, times) >= config.gaze.blink_shift_deg]
+    blinks = blink_curve(blink_schedule(audio, blink_rng, gaze_shifts=big_shifts,
+                                        gaze_shift_probability=config.gaze.blink_shift_probability,
+                                        config=config.blinks), times, config=config.blinks)
     weights[:, ARKIT_INDEX["eyeBlinkLeft"]] = blinks
     weights[:, ARKIT_INDEX["eyeBlinkRight"]] = blinks
 
-    rotation, brow_raise = head_rotation(audio, times, head_rng,
-                                         intensity=controls.motion_intensity, config=config.head)
+    style = EMOTION_STYLES[controls.emotion]
+    feeling = controls.emotion_intensity if controls.emotion != "neutral" else 0.0
+    amplitude = controls.motion_intensity * (1.0 + (style.head_amplitude - 1.0) * feeling)
+    rotation, brow_raise = head_rotation(audio, times, head_rng, intensity=amplitude, config=config.head)
+    rotation[:, 1] += style.head_pitch_deg * feeling * min(controls.motion_intensity, 1.0)
     weights[:, ARKIT_INDEX["browInnerUp"]] = brow_raise
     weights[:, ARKIT_INDEX["browOuterUpLeft"]] = brow_raise * 0.6
     weights[:, ARKIT_INDEX["browOuterUpRight"]] = brow_raise * 0.6
-    return MotionTrack(fps=fps, weights=weights, head_rotation=rotation.astype(np.float32))
+    for name, value in style.expression:
+        column = weights[:, ARKIT_INDEX[name]]
+        if name == "jawOpen":  # a surprised jaw hangs open a little more, speech still moves it
+            weights[:, ARKIT_INDEX[name]] = column + value * feeling * (1.0 - column)
+        else:
+            weights[:, ARKIT_INDEX[name]] = np.maximum(column, value * feeling)
+    return MotionTrack(fps=fps, weights=np.clip(weights, 0.0, 1.0),
+                       head_rotation=rotation.astype(np.float32))
+
+
+def _shift_sizes(gaze, times: np.ndarray) -> np.ndarray:
+    """Degrees each saccade in ``gaze.shifts`` moves the eyes."""
+    if len(times) < 2:
+        return np.zeros(len(gaze.shifts))
+    frames = np.clip(np.searchsorted(times, gaze.shifts), 1, len(times) - 1)
+    after = gaze.angles[np.minimum(frames + 2, len(times) - 1)]
+    return np.linalg.norm(after - gaze.angles[frames - 1], axis=1)
