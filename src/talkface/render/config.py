@@ -21,6 +21,9 @@ class RenderConfig:
     lower_teeth: float = 0.06
     # Width of a central incisor (~8.5 mm), which spaces the tooth gaps.
     incisor_width: float = 0.13
+    # How far the iris travels at eyeLookIn/Out = 1 (a 30-degree look), as a
+    # share of the eye's width.
+    full_look_share: float = 0.22
     # Rings of mesh points around the face, as multiples of the face oval's
     # size from its centre: the first carries hair, ears and jaw line, the
     # second fades head motion into the fixed background.

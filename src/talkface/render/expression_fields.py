@@ -84,8 +84,10 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     toward_centre = (mouth_centre - local) * around_mouth[:, None]
     vertical = np.where(upper_lip, -1.0, np.where(lower_lip, 1.0, 0.0)) * around_mouth
     # The subject's right mouth corner is on the image's left.
-    corner = {"Right": _gaussian(local, lm[idx.MOUTH_CORNERS[[0, 2]]], 0.3),
-              "Left": _gaussian(local, lm[idx.MOUTH_CORNERS[[1, 3]]], 0.3)}
+    # Corners pull their own side of the lips; the middle of the lips stays
+    # (a wide bump would lift the whole mouth instead of curving it).
+    corner = {"Right": _gaussian(local, lm[idx.MOUTH_CORNERS[[0, 2]]], 0.17),
+              "Left": _gaussian(local, lm[idx.MOUTH_CORNERS[[1, 3]]], 0.17)}
     outward = {"Right": -1.0, "Left": 1.0}
     side_share = {"Left": _smoothstep(local[:, 0] / 0.4 + 0.5)}
     side_share["Right"] = 1.0 - side_share["Left"]
@@ -147,27 +149,21 @@ def _eye_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _gaze_and_lid_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
-    """eyeLook*: the iris slides inside the eye (the sclera beside it
-    stretches to fill); looking down lowers the upper lid with it.
-    eyeWide lifts the upper lid, eyeSquint raises the lower one."""
+    """Looking up or down carries the upper lid with the eye (the iris itself
+    is moved by the eye shader); eyeWide lifts the upper lid, eyeSquint
+    raises the lower one."""
     fields = {}
     zero = np.zeros(len(local))
-    # The subject's left eye is on the image's right: "out" is +x for it.
-    for side, upper, lower, iris, out in (("Right", idx.RIGHT_EYE_UPPER, idx.RIGHT_EYE_LOWER, idx.RIGHT_IRIS, -1.0),
-                                          ("Left", idx.LEFT_EYE_UPPER, idx.LEFT_EYE_LOWER, idx.LEFT_IRIS, 1.0)):
-        on_iris = np.zeros(len(local))
-        on_iris[iris] = 1.0
-        eye_width = abs(lm[upper[-1], 0] - lm[upper[0], 0])
-        shift = 0.22 * eye_width  # a 30-degree look moves the iris about a fifth of the eye's width
+    for side, upper, lower in (("Right", idx.RIGHT_EYE_UPPER, idx.RIGHT_EYE_LOWER),
+                               ("Left", idx.LEFT_EYE_UPPER, idx.LEFT_EYE_LOWER)):
         upper_lid = np.zeros(len(local))
         upper_lid[upper[1:-1]] = 1.0
         lid_skin = _gaussian(local, lm[upper[1:-1]], 0.08) * (local[:, 1] <= lm[upper, 1].max())
         lower_lid = np.zeros(len(local))
         lower_lid[lower[1:-1]] = 1.0
-        fields[f"eyeLookOut{side}"] = np.c_[out * shift * on_iris, zero]
-        fields[f"eyeLookIn{side}"] = np.c_[-out * shift * on_iris, zero]
-        fields[f"eyeLookUp{side}"] = np.c_[zero, -0.35 * shift * on_iris - 0.02 * np.maximum(upper_lid, lid_skin)]
-        fields[f"eyeLookDown{side}"] = np.c_[zero, 0.35 * shift * on_iris + 0.04 * np.maximum(upper_lid, lid_skin)]
+        # The upper lid rides on the eyeball: it follows a downward look closely.
+        fields[f"eyeLookUp{side}"] = np.c_[zero, -0.03 * np.maximum(upper_lid, lid_skin)]
+        fields[f"eyeLookDown{side}"] = np.c_[zero, 0.05 * np.maximum(upper_lid, lid_skin)]
         fields[f"eyeWide{side}"] = np.c_[zero, -0.06 * np.maximum(upper_lid, lid_skin)]
         fields[f"eyeSquint{side}"] = np.c_[zero, -0.04 * np.maximum(lower_lid, _gaussian(local, lm[lower[1:-1]], 0.06))]
     return fields

@@ -22,12 +22,15 @@ from talkface.render.config import RenderConfig
 @dataclass(frozen=True, eq=False)
 class FaceMesh:
     """vertices: (V, 3) float32 rest positions in texture pixels (z on the x scale);
-    triangles: (T, 3) int32; head_weight: (V,) float32, 1 where a vertex turns
-    with the head, 0 where it stays with the background; mouth_columns: (2, 11)
-    vertex indices of the inner upper and lower lip, corner to corner."""
+    triangles: (T, 3) int32, everything but the eyes; eye_triangles: the
+    subject's right and left eye openings, (E, 3) int32 each; head_weight:
+    (V,) float32, 1 where a vertex turns with the head, 0 where it stays with
+    the background; mouth_columns: (2, 11) vertex indices of the inner upper
+    and lower lip, corner to corner."""
 
     vertices: np.ndarray
     triangles: np.ndarray
+    eye_triangles: tuple[np.ndarray, np.ndarray]
     head_weight: np.ndarray
     mouth_columns: np.ndarray
 
@@ -62,7 +65,8 @@ def build_face_mesh(rig: FaceRig, *, config: RenderConfig = RenderConfig()) -> F
     surround = _surround(vertices, np.r_[idx.FACE_OVAL], first_extra=len(landmarks))
     return FaceMesh(
         vertices=vertices.astype(np.float32),
-        triangles=np.concatenate([face, *eyes, surround]).astype(np.int32),
+        triangles=np.concatenate([face, surround]).astype(np.int32),
+        eye_triangles=tuple(eye.astype(np.int32) for eye in eyes),
         head_weight=head_weight.astype(np.float32),
         mouth_columns=np.stack([idx.LIPS_INNER_UPPER, idx.LIPS_INNER_LOWER]),
     )

@@ -10,6 +10,7 @@ from talkface.face.rig import FaceRig
 from talkface.render.background_plate import background_plate
 from talkface.render.config import RenderConfig
 from talkface.render.expression_fields import build_expression_fields
+from talkface.render.eyes import EYE_FRAGMENT_SHADER, eye_rigs
 from talkface.render.face_mesh import build_face_mesh
 from talkface.render.mouth_interior import MOUTH_FRAGMENT_SHADER, mouth_colours, photo_mouth_open
 
@@ -121,6 +122,18 @@ class FrameRenderer:
             index_buffer=ctx.buffer(self.mesh.triangles.astype(np.int32).tobytes()),
             index_element_size=4)
 
+        # The eye openings share the face's vertices but have their own shader.
+        self.eye_program = ctx.program(vertex_shader=_PHOTO_VERTEX_SHADER, fragment_shader=EYE_FRAGMENT_SHADER)
+        self.eye_program["size"].value = float(size)
+        self.eye_program["depth_scale"].value = 1.0 / (4.0 * size)
+        self.eye_program["photo"].value = 0
+        self.eyes = eye_rigs(rig)
+        self.eye_vaos = [ctx.vertex_array(
+            self.eye_program, [(self.face_positions, "4f", "position"), (texcoords, "2f", "texcoord")],
+            index_buffer=ctx.buffer(triangles.tobytes()), index_element_size=4)
+            for triangles in self.mesh.eye_triangles]
+        self._full_look_share = config.full_look_share
+
         self.mouth_program = ctx.program(vertex_shader=_MOUTH_VERTEX_SHADER,
                                          fragment_shader=MOUTH_FRAGMENT_SHADER)
         colours = mouth_colours(rig)
@@ -176,6 +189,13 @@ class FrameRenderer:
         self.mouth_vao.render(moderngl.TRIANGLES)
         self.ctx.enable(moderngl.DEPTH_TEST)
         self.face_vao.render(moderngl.TRIANGLES)
+        for eye, vao in zip(self.eyes, self.eye_vaos):
+            self.eye_program["iris_rest"].value = tuple(eye.iris_centre)
+            self.eye_program["iris_offset"].value = tuple(
+                eye.iris_offset(weights, full_look_share=self._full_look_share))
+            self.eye_program["iris_radius"].value = eye.iris_radius
+            self.eye_program["sclera"].value = eye.sclera
+            vao.render(moderngl.TRIANGLES)
         frame = np.frombuffer(self.fbo.read(components=3, alignment=1), dtype=np.uint8)
         return frame.reshape(self.size, self.size, 3)
 
