@@ -1,0 +1,87 @@
+"""dlib landmarks (and identity descriptors) through a video."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from talkface.eval import dlib_models
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    # Re-detect the face this often; in between, the last landmarks' box
+    # seeds the shape predictor (detection is 10x the cost of landmarks).
+    redetect_every: int = 10
+    # Frames smaller than this (shorter side, pixels) are upscaled for dlib,
+    # whose detector misses faces under ~80 px.
+    min_side: int = 320
+    # Identity descriptors on this many frames per second (they cost ~20 ms each).
+    descriptors_per_second: float = 2.0
+
+
+@dataclass(frozen=True)
+class FaceTrack:
+    """Per frame: landmarks (F, 68, 2) in frame pixels, NaN where no face;
+    descriptors (D, 128) of sampled frames at ``descriptor_frames`` (D,);
+    crops: (F,) face-region sharpness (variance of the Laplacian)."""
+
+    fps: float
+    landmarks: np.ndarray
+    descriptors: np.ndarray
+    descriptor_frames: np.ndarray
+    sharpness: np.ndarray
+
+    @property
+    def found(self) -> np.ndarray:
+        return ~np.isnan(self.landmarks[:, 0, 0])
+
+
+def track_face(frames: Iterable[np.ndarray], *, fps: float, config: EvalConfig = EvalConfig()) -> FaceTrack:
+    """Measure every frame of ``frames`` ((H, W, 3) uint8 RGB each)."""
+    landmarks, descriptors, descriptor_frames, sharpness = [], [], [], []
+    previous = None   # last landmarks, frame pixels
+    anchor = None     # (detector box in scaled pixels, landmarks it gave)
+    descriptor_step = max(1, int(round(fps / config.descriptors_per_second)))
+    for index, frame in enumerate(frames):
+        scale = max(1.0, config.min_side / min(frame.shape[:2]))
+        image = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC) \
+            if scale > 1 else frame
+        if previous is not None and anchor is not None and index % config.redetect_every:
+            # The shape predictor expects boxes like the detector's: move and
+            # scale the last detector box with the face.
+            box = dlib_models.follow_box(*anchor, previous * scale)
+        else:
+            box = dlib_models.detect_face(image) or dlib_models.detect_face(image, upsample=1)
+            anchor = None
+        if box is None:
+            landmarks.append(np.full((68, 2), np.nan))
+            sharpness.append(np.nan)
+            previous = None
+            continue
+        points = dlib_models.landmarks68(image, box)
+        if anchor is None:
+            anchor = (box, points)
+        previous = points / scale
+        landmarks.append(previous)
+        sharpness.append(face_sharpness(frame, previous))
+        if index % descriptor_step == 0:
+            descriptors.append(dlib_models.face_descriptor(image, dlib_models.box_around(points, margin=0.0)))
+            descriptor_frames.append(index)
+    return FaceTrack(fps=fps, landmarks=np.array(landmarks).reshape(-1, 68, 2),
+                     descriptors=np.array(descriptors).reshape(-1, 128),
+                     descriptor_frames=np.array(descriptor_frames, dtype=int),
+                     sharpness=np.array(sharpness))
+
+
+def face_sharpness(image: np.ndarray, points: np.ndarray) -> float:
+    """Variance of the Laplacian over the face (landmark box scaled to 128 px),
+    so faces of any size compare."""
+    lo = np.clip(points.min(axis=0).astype(int), 0, None)
+    hi = points.max(axis=0).astype(int)
+    crop = image[lo[1]:hi[1], lo[0]:hi[0]]
+    if crop.size == 0:
+        return np.nan
+    grey = cv2.cvtColor(cv2.resize(crop, (128, 128), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2GRAY)
+    return float(cv2.Laplacian(grey.astype(np.float64), cv2.CV_64F).var())

@@ -1,0 +1,59 @@
+"""Read a video frame by frame."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from talkface.errors import InputError
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """fps; frame_count (as decoded); size (width, height); duration seconds; has_audio."""
+
+    fps: float
+    frame_count: int
+    size: tuple[int, int]
+    duration: float
+    has_audio: bool
+
+
+def read_frames(path: str | Path) -> Iterator[np.ndarray]:
+    """(H, W, 3) uint8 RGB frames of the first video track, one at a time."""
+    path = _existing(path)
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise InputError(path, "has no video track")
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            for frame in container.decode(stream):
+                yield frame.to_ndarray(format="rgb24")
+    except av.error.FFmpegError as error:
+        raise InputError(path, f"cannot decode video ({error})") from None
+
+
+def video_info(path: str | Path) -> VideoInfo:
+    """What ``path`` holds (frames are counted by decoding headers only)."""
+    path = _existing(path)
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise InputError(path, "has no video track")
+            stream = container.streams.video[0]
+            fps = float(stream.average_rate or stream.guessed_rate or 25)
+            frames = sum(1 for _ in container.demux(stream) if _.size)
+            return VideoInfo(fps=fps, frame_count=frames, size=(stream.width, stream.height),
+                             duration=frames / fps, has_audio=bool(container.streams.audio))
+    except av.error.FFmpegError as error:
+        raise InputError(path, f"cannot read video ({error})") from None
+
+
+def _existing(path: str | Path) -> Path:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "file not found")
+    return path
