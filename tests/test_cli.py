@@ -116,3 +116,18 @@ def test_help_explains_the_commands():
     animate_help = _talkface("animate", "--help").stdout
     for option in ("--transcript", "--size", "--fps", "--seed", "--face", "--output"):
         assert option in animate_help
+
+
+def test_the_video_keeps_the_face_identity_and_speaks_with_the_audio(rendered):
+    from talkface.eval.report import evaluate_video
+    out, _ = rendered
+    report = evaluate_video(out, source_photo=shared_file("images", "local_matplotlib_grace_hopper.jpg"))
+    # An independent detector (dlib) finds the face in every frame...
+    assert report.face_found == 1.0
+    # ...the same person (dlib's same-person threshold is 0.6)...
+    assert report.identity_mean < 0.4
+    # ...whose mouth opens with the loudness of the speech (real speakers: ~0.4),
+    # the picture leading the sound by at most two frames, never trailing by more than one.
+    assert report.mouth_audio.best > 0.45
+    assert -40 <= report.mouth_audio.lead_ms <= 80
+    assert 5 <= report.blinks_per_minute <= 40

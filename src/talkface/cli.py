@@ -106,6 +106,27 @@ def _parser() -> argparse.ArgumentParser:
     _add_label_options(reenact)
     reenact.set_defaults(run=_run_reenact)
 
+    evaluate = commands.add_parser(
+        "eval", help="measure a talking-head video (any system's) the way the field does",
+        description="Measure lip sync, identity, head motion, blinks, jitter and sharpness of a "
+                    "talking-head video with detectors independent of talkface's (dlib; install "
+                    "talkface[eval]). With --suite, run the reproduction protocol over a folder of real "
+                    "talking videos: frame 0 becomes the portrait, the sound the input, and talkface's "
+                    "rendering is measured against the real video.",
+        epilog="examples: talkface eval out.mp4 --source portrait.jpg --plots plots/\n"
+               "          talkface eval --suite real_videos/ --report suite_report/",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    evaluate.add_argument("video", type=Path, nargs="?", help="the video to measure")
+    evaluate.add_argument("--source", type=Path, metavar="PHOTO", help="the portrait it was made from")
+    evaluate.add_argument("--reference", type=Path, metavar="REAL_VIDEO",
+                          help="a real recording of the same speech to compare the mouth with")
+    evaluate.add_argument("--json", type=Path, metavar="OUT", help="write the figures as JSON")
+    evaluate.add_argument("--plots", type=Path, metavar="DIR", help="write mouth and pose plots and a contact sheet")
+    evaluate.add_argument("--suite", type=Path, metavar="DIR", help="run the protocol over a folder of videos")
+    evaluate.add_argument("--report", type=Path, metavar="OUT_DIR", default=Path("eval-report"),
+                          help="where --suite writes its tables, renders and plots (default: eval-report)")
+    evaluate.set_defaults(run=_run_eval)
+
     demo = commands.add_parser(
         "demo", help="render the bundled sample (Grace Hopper speaking JFK's words)",
         description="Render the bundled sample portrait speaking the bundled speech clip.")
@@ -210,6 +231,66 @@ def _run_reenact(args) -> int:
                          head_distance=args.head_distance, label=_label(args),
                          overwrite=args.overwrite, progress=progress)
     _report(result)
+    return 0
+
+
+def _run_eval(args) -> int:
+    import json
+
+    from talkface.errors import InputError
+    if args.suite is not None:
+        return _run_suite(args)
+    if args.video is None:
+        raise InputError("eval", "give a VIDEO to measure, or --suite DIR")
+    from talkface.eval.report import evaluate_video
+    report = evaluate_video(args.video, source_photo=args.source, reference_video=args.reference)
+    figures = report.to_dict()
+    print(_describe(figures))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+        print(f"talkface: wrote {args.json}")
+    if args.plots:
+        from talkface.eval.plots import write_plots
+        for path in write_plots(report, args.plots, name=args.video.stem):
+            print(f"talkface: wrote {path}")
+    return 0
+
+
+def _describe(figures: dict) -> str:
+    def number(value, digits=2):
+        return "n/a" if value is None else f"{value:.{digits}f}"
+    lines = [f"{figures['video']}: {figures['frames']} frames at {figures['fps']:g} fps",
+             f"  face found in {number(figures['face_found'] * 100, 0)} % of frames"]
+    sync = figures["mouth_audio"]
+    if sync:
+        lines.append(f"  mouth vs loudness: r {number(sync['r0'])} at zero lag, best {number(sync['best'])} "
+                     f"with the mouth {sync['lead_ms']:+.0f} ms ahead of the sound")
+    if figures["mouth_reference"]:
+        ref = figures["mouth_reference"]
+        lines.append(f"  mouth vs the reference's: r {number(ref['r0'])}, best {number(ref['best'])} "
+                     f"at {ref['lead_ms']:+.0f} ms; closures matched {number(figures['closure_match'])}")
+    if figures["identity_mean"] is not None:
+        lines.append(f"  identity distance to the source: mean {number(figures['identity_mean'])}, "
+                     f"max {number(figures['identity_max'])} (same person below 0.6); "
+                     f"sharpness {number(figures['sharpness_ratio'])} x the source's")
+    lines.append(f"  head: dP {number(figures['delta_p_deg'])} deg/frame, std yaw/pitch/roll "
+                 + "/".join(number(v, 1) for v in figures["pose_std_deg"]) + " deg")
+    lines.append(f"  blinks: {number(figures['blinks_per_minute'], 1)} a minute, "
+                 f"{number(figures['blink_duration_s'])} s each; jitter {number(figures['jitter'], 3)}")
+    return "\n".join(lines)
+
+
+def _run_suite(args) -> int:
+    from talkface.api import animate
+    from talkface.eval.suite import run_suite
+
+    def render(photo, audio, output, fps):
+        animate(photo, audio, output, fps=fps, overwrite=True, label=None)
+
+    result = run_suite(args.suite, args.report, render=render,
+                       progress=lambda name: print(f"talkface: rendering and measuring {name}", file=sys.stderr))
+    print(result.markdown.read_text(encoding="utf-8"))
+    print(f"talkface: wrote {result.markdown}, {result.json} and plots in {args.report / 'plots'}")
     return 0
 
 

@@ -18,10 +18,13 @@ class Correlation:
 
 
 def pearson(a: np.ndarray, b: np.ndarray) -> float:
-    """r over the frames where both are finite (NaN with fewer than 5 or a flat signal)."""
+    """r over the frames where both are finite; 0 when either does not vary
+    (a still mouth follows nothing); NaN with fewer than 5 such frames."""
     ok = np.isfinite(a) & np.isfinite(b)
-    if ok.sum() < 5 or np.std(a[ok]) < 1e-9 or np.std(b[ok]) < 1e-9:
+    if ok.sum() < 5:
         return float("nan")
+    if np.std(a[ok]) < 1e-9 or np.std(b[ok]) < 1e-9:
+        return 0.0
     return float(np.corrcoef(a[ok], b[ok])[0, 1])
 
 

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+from scipy.ndimage import median_filter
 
 from talkface.audio.decode import ANALYSIS_RATE, decode_audio
 from talkface.eval import dlib_models
@@ -100,8 +101,11 @@ def _measure(video, config: EvalConfig) -> tuple[FaceTrack, Curves, tuple[int, i
     if info.has_audio:
         samples = decode_audio(video)
         envelope = loudness_envelope(samples, sample_rate=ANALYSIS_RATE, fps=info.fps, frames=frames)
-    curves = Curves(mouth=mouth_opening(track.landmarks), envelope=envelope,
-                    pose=head_pose(track.landmarks, frame_size=info.size),
+    # A 3-frame median takes out single-frame landmark noise (a still video
+    # re-encoded measures ~0.2 degrees of frame-to-frame "motion" without
+    # it); head motion lasts far longer than 3 frames.
+    pose = median_filter(head_pose(track.landmarks, frame_size=info.size), size=(3, 1), mode="nearest")
+    curves = Curves(mouth=mouth_opening(track.landmarks), envelope=envelope, pose=pose,
                     ear=eye_aspect_ratio(track.landmarks))
     return track, curves, info.size
 

@@ -1,0 +1,93 @@
+"""The measurements, validated on real video."""
+
+import av
+import numpy as np
+import pytest
+
+from talkface.audio.decode import decode_audio
+from talkface.eval.report import evaluate_video
+from talkface.media.read_video import read_frames
+
+from ..conftest import shared_file
+
+GRID = ("video", "lipnet_grid_pwij3p.mpg")
+
+
+def _write(path, frames, audio, *, fps=25, rate=16000):
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("libx264", rate=fps)
+        video.height, video.width = frames[0].shape[:2]
+        video.pix_fmt = "yuv420p"
+        video.options = {"crf": "12"}
+        sound = out.add_stream("aac", rate=rate)
+        sound.layout = "mono"
+        for i, frame in enumerate(frames):
+            picture = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            picture.pts = i
+            for packet in video.encode(picture):
+                out.mux(packet)
+        chunk = 1024
+        for start in range(0, len(audio), chunk):
+            piece = audio[start:start + chunk].reshape(1, -1).astype(np.float32)
+            samples = av.AudioFrame.from_ndarray(piece, format="fltp", layout="mono")
+            samples.rate, samples.pts = rate, start
+            for packet in sound.encode(samples):
+                out.mux(packet)
+        for stream in (video, sound):
+            for packet in stream.encode(None):
+                out.mux(packet)
+    return path
+
+
+@pytest.fixture(scope="module")
+def grid_report():
+    path = shared_file(*GRID)
+    return evaluate_video(path, reference_video=path, source_photo=None)
+
+
+def test_a_real_video_against_itself(grid_report):
+    assert grid_report.face_found == 1.0
+    assert grid_report.mouth_reference.r0 == pytest.approx(1.0)
+    assert grid_report.mouth_reference.lead == 0
+    assert grid_report.closure_match == pytest.approx(1.0) or np.isnan(grid_report.closure_match)
+    # A real speaker's mouth follows their own loudness.
+    assert grid_report.mouth_audio.r0 > 0.4
+    assert grid_report.delta_p_deg < 1.5
+
+
+def test_audio_delayed_by_200_ms_is_reported_as_a_200_ms_offset(tmp_path, grid_report):
+    frames = list(read_frames(shared_file(*GRID)))
+    audio = decode_audio(shared_file(*GRID))
+    delayed = np.r_[np.zeros(3200, np.float32), audio][:len(audio)]
+    shifted = evaluate_video(_write(tmp_path / "delayed.mp4", frames, delayed))
+    change = shifted.mouth_audio.lead_ms - grid_report.mouth_audio.lead_ms
+    assert change == pytest.approx(200, abs=40)
+
+
+def test_a_still_frame_with_the_real_audio(tmp_path):
+    frames = list(read_frames(shared_file(*GRID)))
+    audio = decode_audio(shared_file(*GRID))
+    still = evaluate_video(_write(tmp_path / "still.mp4", [frames[0]] * len(frames), audio))
+    assert abs(still.mouth_audio.r0) < 0.2
+    assert still.delta_p_deg < 0.1
+    assert still.blinks_per_minute == 0
+
+
+def test_identity_against_the_first_frame(tmp_path):
+    frames = list(read_frames(shared_file(*GRID)))
+    photo = tmp_path / "frame0.png"
+    from PIL import Image
+    Image.fromarray(frames[0]).save(photo)
+    report = evaluate_video(shared_file(*GRID), source_photo=photo)
+    assert report.identity_mean < 0.35 and report.identity_max < 0.5
+    assert 0.7 < report.sharpness_ratio < 1.3
+    # A different person is far away.
+    other = evaluate_video(shared_file("video", "deepavsr_lrs2_00001.mp4"), source_photo=photo)
+    assert other.identity_mean > 0.6
+
+
+def test_report_is_plain_json(grid_report):
+    import json
+    document = json.loads(json.dumps(grid_report.to_dict()))
+    assert document["mouth_reference"]["r0"] == 1.0
+    assert document["reference"]["face_found"] == 1.0
