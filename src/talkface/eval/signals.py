@@ -44,18 +44,19 @@ def eye_aspect_ratio(landmarks: np.ndarray) -> np.ndarray:
     return np.mean(ratios, axis=0)
 
 
-# Rigid landmarks only (eye corners, nose, the jaw's top by the ears): the
-# mouth and chin move with speech and would tilt the estimate with every
+# Rigid landmarks only (eye corners, nose, the face contour at eye level):
+# the mouth and chin move with speech and would tilt the estimate with every
 # syllable. Their positions on an average adult head, millimetres, camera
 # axes (x right, y down, z away from the camera), origin at the nose tip;
 # from anthropometric averages (Farkas 1994: eye fissure ~30 mm, inner eye
-# corners 32 mm apart, nose 48 mm long, bizygomatic width ~140 mm).
+# corners 32 mm apart, nose 48 mm long, bizygomatic width ~140 mm; the
+# contour points 0 and 16 lie on the cheeks about 70 mm behind the nose tip).
 _MODEL_LANDMARKS = (27, 28, 29, 30, 31, 33, 35, 36, 39, 42, 45, 0, 16)
 _MODEL_POINTS = np.array([
     (0.0, -48.0, 23.0), (0.0, -36.0, 17.0), (0.0, -24.0, 11.0), (0.0, 0.0, 0.0),
     (-13.0, 8.0, 12.0), (0.0, 8.0, 10.0), (13.0, 8.0, 12.0),
-    (-45.0, -40.0, 35.0), (-16.0, -40.0, 28.0), (16.0, -40.0, 28.0), (45.0, -40.0, 35.0),
-    (-70.0, -30.0, 95.0), (70.0, -30.0, 95.0),
+    (-45.0, -40.0, 28.0), (-16.0, -40.0, 28.0), (16.0, -40.0, 28.0), (45.0, -40.0, 28.0),
+    (-70.0, -30.0, 70.0), (70.0, -30.0, 70.0),
 ])
 
 

@@ -8,6 +8,10 @@ from talkface.face import landmark_indices as idx
 def head_rotation(landmarks: np.ndarray) -> np.ndarray:
     """Rotation of the face relative to a frontal one.
 
+    Built from rigid points only, so speech does not tilt it: the outer eye
+    corners give the face's x axis, the forehead and the base of the nose
+    its y axis (the chin moves with the jaw).
+
     Args:
         landmarks: (478, 3) in pixels (x right, y down, z away from camera).
 
@@ -15,15 +19,30 @@ def head_rotation(landmarks: np.ndarray) -> np.ndarray:
         (3, 3) rotation whose columns are the face's right, down and
         backward axes in image coordinates.
     """
-    right_eye = landmarks[idx.RIGHT_EYE_UPPER].mean(axis=0)
-    left_eye = landmarks[idx.LEFT_EYE_UPPER].mean(axis=0)
-    across = left_eye - right_eye
-    down = landmarks[idx.CHIN] - landmarks[idx.FOREHEAD]
+    across = landmarks[idx.LEFT_EYE_UPPER[0]] - landmarks[idx.RIGHT_EYE_UPPER[0]]
+    down = landmarks[idx.NOSE_BASE] - landmarks[idx.FOREHEAD]
     x_axis = across / np.linalg.norm(across)
     down = down - x_axis * np.dot(down, x_axis)
     y_axis = down / np.linalg.norm(down)
     z_axis = np.cross(x_axis, y_axis)
     return np.stack([x_axis, y_axis, z_axis], axis=1)
+
+
+# Points that move with the skull but not with expressions: forehead, temples,
+# nose bridge and tip, eye corners, cheekbones by the ears.
+RIGID_POINTS = np.array([10, 338, 297, 109, 67, 168, 6, 197, 195, 5, 4, 1,
+                         33, 133, 362, 263, 234, 454, 127, 356])
+
+
+def relative_rotation(reference: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """(3, 3) rotation taking the (N, 3) ``reference`` shape to ``points``
+    (Kabsch, least squares over all points, after removing position and scale)."""
+    a = reference - reference.mean(axis=0)
+    b = points - points.mean(axis=0)
+    b = b * (np.linalg.norm(a) / max(np.linalg.norm(b), 1e-9))
+    u, _, vt = np.linalg.svd(b.T @ a)
+    flip = np.sign(np.linalg.det(u @ vt))
+    return u @ np.diag([1.0, 1.0, flip]) @ vt
 
 
 def rotation_to_angles(rotation: np.ndarray) -> np.ndarray:

@@ -34,6 +34,7 @@ LEFT_BROW = np.array([276, 283, 282, 295, 285, 300, 293, 334, 296, 336])
 BROWS_INNER = np.array([55, 65, 107, 66, 285, 295, 336, 296])
 
 NOSE_TIP = 1
+NOSE_BASE = 2  # where the nose meets the upper lip
 CHIN = 152
 FOREHEAD = 10
 LANDMARK_COUNT = 478

@@ -31,7 +31,8 @@ def read_frames(path: str | Path) -> Iterator[np.ndarray]:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             for frame in container.decode(stream):
-                yield frame.to_ndarray(format="rgb24")
+                # Contiguous: PyAV pads some widths, and dlib and OpenGL want plain rows.
+                yield np.ascontiguousarray(frame.to_ndarray(format="rgb24"))
     except av.error.FFmpegError as error:
         raise InputError(path, f"cannot decode video ({error})") from None
 

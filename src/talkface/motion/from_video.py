@@ -14,7 +14,7 @@ from scipy.ndimage import median_filter
 
 from talkface.errors import InputError
 from talkface.face import landmark_indices as idx
-from talkface.face.head_pose import head_rotation, rotation_to_angles
+from talkface.face.head_pose import RIGID_POINTS, relative_rotation, rotation_to_angles
 from talkface.face.mediapipe_models import face_mesh_tracker
 from talkface.motion.arkit import ARKIT_INDEX, ARKIT_NAMES
 from talkface.motion.track import MotionTrack
@@ -81,7 +81,10 @@ def motion_from_video(path: str | Path, *, config: MeasureConfig = MeasureConfig
                         ("eyeLookInLeft", left), ("eyeLookOutRight", left)):
         weights[:, ARKIT_INDEX[name]] = curve
 
-    angles = np.stack([rotation_to_angles(head_rotation(frame)) for frame in points])
+    # Each frame's rotation from the first, fitted over all rigid points
+    # (steadier than axes through a few landmarks).
+    reference = points[0][RIGID_POINTS]
+    angles = np.stack([rotation_to_angles(relative_rotation(reference, frame[RIGID_POINTS])) for frame in points])
     angles = median_filter(angles, size=(config.median_frames, 1), mode="nearest")
     return MotionTrack(fps=fps, weights=weights, head_rotation=(angles - np.median(angles, axis=0)).astype(np.float32))
 
@@ -133,7 +136,7 @@ def _track_landmarks(path: Path) -> tuple[float, list[np.ndarray | None]]:
             fps = float(stream.average_rate or stream.guessed_rate or 25)
             with face_mesh_tracker() as tracker:
                 for frame in container.decode(stream):
-                    image = frame.to_ndarray(format="rgb24")
+                    image = np.ascontiguousarray(frame.to_ndarray(format="rgb24"))
                     result = tracker.process(image)
                     if not result.multi_face_landmarks:
                         landmarks.append(None)
