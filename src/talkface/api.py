@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from talkface import __version__
+from talkface.audio.phones import PhoneTimeline
 from talkface.audio.track import analyse_audio
 from talkface.errors import InputError
 from talkface.face.rig import FaceRig, analyse_photo
@@ -153,6 +154,12 @@ def _check_size(size: int) -> None:
 def _check_fps(fps: float) -> None:
     if not 1 <= fps <= 120:
         raise InputError(f"fps {fps}", "must be between 1 and 120")
+
+
+def phone_timeline(audio: str | Path, *, transcript: str | None = None) -> PhoneTimeline:
+    """The phones of ``audio`` with their times: aligned to ``transcript``
+    (text or a file) when given, recognised otherwise."""
+    return analyse_audio(audio, transcript=read_transcript(transcript)).phones
 
 
 def make_controls(*, gaze: tuple[float, float] | str = (0.0, 0.0), **values) -> Controls:

@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     from talkface.errors import InputError
     # A terminated run cleans up exactly like an interrupted one.
     signal.signal(signal.SIGTERM, _interrupt)
+    if hasattr(signal, "SIGPIPE"):  # `talkface phones x.wav | head` ends quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         return args.run(args)
     except InputError as error:
@@ -105,6 +107,17 @@ def _parser() -> argparse.ArgumentParser:
     reenact.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
     _add_label_options(reenact)
     reenact.set_defaults(run=_run_reenact)
+
+    phones = commands.add_parser(
+        "phones", help="print or save the phone timeline the lips follow",
+        description="Recognise the phones in AUDIO (or align them to --transcript) and print them with "
+                    "their times, so you can check and correct them. Save with -o as .tsv "
+                    "(start, end, phone per line).",
+        epilog="example: talkface phones speech.wav --transcript 'ask not what your country' -o phones.tsv")
+    phones.add_argument("audio", type=Path, help="speech: WAV, FLAC, MP3, M4A, OGG, or a video with sound")
+    phones.add_argument("--transcript", metavar="TEXT_OR_FILE", help="what is said (text, or a .txt file)")
+    phones.add_argument("-o", "--output", type=Path, help="write a .tsv instead of printing")
+    phones.set_defaults(run=_run_phones)
 
     evaluate = commands.add_parser(
         "eval", help="measure a talking-head video (any system's) the way the field does",
@@ -231,6 +244,20 @@ def _run_reenact(args) -> int:
                          head_distance=args.head_distance, label=_label(args),
                          overwrite=args.overwrite, progress=progress)
     _report(result)
+    return 0
+
+
+def _run_phones(args) -> int:
+    from talkface.api import phone_timeline
+    timeline = phone_timeline(args.audio, transcript=args.transcript)
+    lines = ["start\tend\tphone"] + [f"{start:.3f}\t{end:.3f}\t{label}" for label, start, end
+                                       in zip(timeline.labels, timeline.starts, timeline.ends)]
+    if args.output:
+        args.output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"talkface: wrote {args.output} ({len(timeline.labels)} phones, "
+              f"{'aligned to the transcript' if timeline.confidence >= 0.9 else 'recognised'})")
+    else:
+        print("\n".join(lines))
     return 0
 
 

@@ -63,7 +63,8 @@ def test_long_pause_relaxes_short_pause_holds_no_chatter_in_silence():
     jaw = motion.weight("jawOpen")
     silent = jaw[int(1.3 * FPS):int(2.2 * FPS)]
     assert silent.max() < 0.02 and np.ptp(silent) < 0.01
-    assert jaw[int(3.04 * FPS)] > 0.2                    # 120 ms pause between vowels: held
+    # A 120 ms pause between vowels holds most of the opening.
+    assert jaw[int(3.04 * FPS)] > 0.5 * jaw[int(2.8 * FPS)]
     assert jaw[int(4.3 * FPS):].max() < 0.02
 
 

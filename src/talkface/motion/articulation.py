@@ -57,7 +57,7 @@ def articulate(audio: AudioTrack, times: np.ndarray, *,
     gain = _loudness_gain(audio, sample_times, config)
     gate = _speech_gate(audio, sample_times, config)
     for name in MOUTH_CHANNELS:
-        scale = gain if name == "jawOpen" else np.sqrt(gain)
+        scale = gain * config.jaw_scale if name == "jawOpen" else np.sqrt(gain)
         channels[name] = np.clip(channels[name] * scale * gate, 0.0, 1.0)
     # Closures are not scaled: a quiet p closes the lips as firmly as a loud one.
     channels["mouthClose"] = closure
