@@ -63,8 +63,10 @@ def test_long_pause_relaxes_short_pause_holds_no_chatter_in_silence():
     jaw = motion.weight("jawOpen")
     silent = jaw[int(1.3 * FPS):int(2.2 * FPS)]
     assert silent.max() < 0.02 and np.ptp(silent) < 0.01
-    # A 120 ms pause between vowels holds most of the opening.
-    assert jaw[int(3.04 * FPS)] > 0.5 * jaw[int(2.8 * FPS)]
+    # A 120 ms pause between vowels does not close the mouth: the jaw moves
+    # from one vowel to the next without dipping below the smaller of them.
+    pause = jaw[int(2.96 * FPS):int(3.16 * FPS)]
+    assert pause.min() >= 0.9 * min(jaw[int(2.8 * FPS)], jaw[int(3.3 * FPS)])
     assert jaw[int(4.3 * FPS):].max() < 0.02
 
 
