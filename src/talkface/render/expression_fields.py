@@ -122,8 +122,8 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
 
 
 def _eye_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
-    """eyeBlink: the upper lid comes down to a closing line a quarter of the
-    eye's height above the lower lid; what is inside the eye folds onto that
+    """eyeBlink: the upper lid comes down to a closing line just above the
+    lower lid (where real lids meet); what is inside the eye folds onto that
     line and the lid skin above stretches down over it."""
     fields = {}
     for side, upper, lower, iris in (("Right", idx.RIGHT_EYE_UPPER, idx.RIGHT_EYE_LOWER, idx.RIGHT_IRIS),
@@ -133,7 +133,7 @@ def _eye_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
         x = local[:, 0]
         top = np.interp(x, up_x, up_y)
         bottom = np.interp(x, lo_x, lo_y)
-        closing_line = bottom - 0.25 * (bottom - top)
+        closing_line = bottom - 0.1 * (bottom - top)
         within = (x >= up_x[0]) & (x <= up_x[-1])
         # Fade to nothing beyond the corners and toward the brow.
         across = 1.0 - _smoothstep((np.maximum(up_x[0] - x, x - up_x[-1])) / 0.12)
