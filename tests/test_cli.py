@@ -131,3 +131,13 @@ def test_the_video_keeps_the_face_identity_and_speaks_with_the_audio(rendered):
     assert report.mouth_audio.best > 0.45
     assert -40 <= report.mouth_audio.lead_ms <= 80
     assert 5 <= report.blinks_per_minute <= 40
+
+
+def test_verify_exit_status_tells_scripts_what_was_found(rendered, tmp_path):
+    out, _ = rendered
+    found = _talkface("verify", out)
+    assert found.returncode == 0 and found.stdout.startswith("synthetic: talkface watermark found")
+    real = _talkface("verify", shared_file("video", "lipnet_grid_pwij3p.mpg"))
+    assert real.returncode == 3 and real.stdout.startswith("no talkface watermark found")
+    missing = _talkface("verify", tmp_path / "nothing.mp4")
+    assert missing.returncode == 1 and "file not found" in missing.stderr

@@ -1,5 +1,6 @@
 """The Python API: what the ``talkface`` command calls."""
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -12,7 +13,10 @@ from talkface.errors import InputError
 from talkface.face.rig import FaceRig, analyse_photo
 from talkface.media.output_path import check_output_path
 from talkface.media.read_image import read_image
+from talkface.media.verify import Verification
+from talkface.media.verify import verify as verify_file
 from talkface.media.visible_label import LabelStyle, VisibleLabel
+from talkface.media.watermark import Watermarker, payload_for
 from talkface.media.video_writer import VideoWriter
 from talkface.motion.from_video import motion_from_video, replace_mouth
 from talkface.motion.generate import motion_from_audio
@@ -162,6 +166,11 @@ def phone_timeline(audio: str | Path, *, transcript: str | None = None) -> Phone
     return analyse_audio(audio, transcript=read_transcript(transcript)).phones
 
 
+def verify(path: str | Path) -> Verification:
+    """Whether the video or image at ``path`` carries talkface's watermark."""
+    return verify_file(path)
+
+
 def make_controls(*, gaze: tuple[float, float] | str = (0.0, 0.0), **values) -> Controls:
     """Controls from user values, with a bad value reported as an InputError."""
     try:
@@ -173,13 +182,21 @@ def make_controls(*, gaze: tuple[float, float] | str = (0.0, 0.0), **values) -> 
 def render_video(rig: FaceRig, motion_track: MotionTrack, *, audio: str | Path | None, output: Path,
                  label: LabelStyle | None = LabelStyle(),
                  progress: Callable[[int, int], None] | None = None) -> None:
-    """Render ``motion_track`` on ``rig`` and write it with ``audio`` to ``output``."""
-    stamp = VisibleLabel((rig.size, rig.size), label).apply if label else (lambda frame: frame)
-    with FrameRenderer(rig) as renderer, VideoWriter(
-            output, fps=motion_track.fps, size=(rig.size, rig.size), audio=audio,
-            metadata={"comment": SYNTHETIC_NOTICE, "encoder": f"talkface {__version__}"}) as writer:
+    """Render ``motion_track`` on ``rig`` and write it with ``audio`` to ``output``.
+
+    Every frame carries the invisible watermark (with a random id for this
+    video, also in the metadata); the visible label is added unless ``label``
+    is None."""
+    size = (rig.size, rig.size)
+    video_id = secrets.randbelow(1 << 16)
+    mark = Watermarker(size, payload_for(__version__, video_id)).apply
+    stamp = VisibleLabel(size, label).apply if label else (lambda frame: frame)
+    metadata = {"comment": SYNTHETIC_NOTICE, "synthetic": "true",
+                "generator": f"talkface {__version__}", "talkface_video_id": f"{video_id:04x}"}
+    with FrameRenderer(rig) as renderer, VideoWriter(output, fps=motion_track.fps, size=size, audio=audio,
+                                                     metadata=metadata) as writer:
         for i in range(motion_track.frame_count):
-            writer.write(stamp(renderer.render(motion_track.weights[i], motion_track.head_rotation[i])))
+            writer.write(mark(stamp(renderer.render(motion_track.weights[i], motion_track.head_rotation[i]))))
             if progress:
                 progress(i + 1, motion_track.frame_count)
 

@@ -48,7 +48,8 @@ class VideoWriter:
         self._fps = fps
         try:
             self._container = av.open(str(self._temp), mode="w", format="mp4",
-                                      options={"movflags": "+faststart"})
+                                      # use_metadata_tags keeps our own keys (video id, generator).
+                                      options={"movflags": "+faststart+use_metadata_tags"})
             for key, value in (metadata or {}).items():
                 self._container.metadata[key] = value
             self._video = self._container.add_stream("libx264", rate=_fps_fraction(fps))
