@@ -1,6 +1,6 @@
 """The Python API: what the ``talkface`` command calls."""
 
-import secrets
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -184,11 +184,12 @@ def render_video(rig: FaceRig, motion_track: MotionTrack, *, audio: str | Path |
                  progress: Callable[[int, int], None] | None = None) -> None:
     """Render ``motion_track`` on ``rig`` and write it with ``audio`` to ``output``.
 
-    Every frame carries the invisible watermark (with a random id for this
-    video, also in the metadata); the visible label is added unless ``label``
-    is None."""
+    Every frame carries the invisible watermark with an id for this video
+    (also in the metadata), drawn from its portrait, sound and length so the
+    same inputs still give the same file; the visible label is added unless
+    ``label`` is None."""
     size = (rig.size, rig.size)
-    video_id = secrets.randbelow(1 << 16)
+    video_id = _video_id(rig, audio, motion_track)
     mark = Watermarker(size, payload_for(__version__, video_id)).apply
     stamp = VisibleLabel(size, label).apply if label else (lambda frame: frame)
     metadata = {"comment": SYNTHETIC_NOTICE, "synthetic": "true",
@@ -199,6 +200,16 @@ def render_video(rig: FaceRig, motion_track: MotionTrack, *, audio: str | Path |
             writer.write(mark(stamp(renderer.render(motion_track.weights[i], motion_track.head_rotation[i]))))
             if progress:
                 progress(i + 1, motion_track.frame_count)
+
+
+def _video_id(rig: FaceRig, audio: str | Path | None, motion_track: MotionTrack) -> int:
+    """16 bits identifying a video by its portrait, sound and length."""
+    fingerprint = hashlib.sha256(rig.texture.tobytes())
+    fingerprint.update(f"{motion_track.frame_count}/{motion_track.fps}".encode())
+    if audio is not None:
+        with open(audio, "rb") as sound:
+            fingerprint.update(sound.read(1 << 24))  # the first 16 MB say which recording it is
+    return int.from_bytes(fingerprint.digest()[:2], "big")
 
 
 def read_transcript(transcript: str | Path | None) -> str | None:

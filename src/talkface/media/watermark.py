@@ -27,9 +27,14 @@ _PAYLOAD_BITS = 32   # version (8) + video id (16) + CRC-8 (8)
 _STRENGTH = 2.3
 # Share of the watermark's energy in the tag, which has to be found first.
 _TAG_SHARE = 0.3
-# Sizes relative to the original that detection tries (a 50 % copy is
-# scaled back by 2).
-_SCALES = (1.0, 2.0, 1.25, 0.8, 1.5, 0.67)
+# The tile is drawn at one of these scales, the nearest to the frame's
+# size over 512 px, so every frame holds about 64 tiles whatever its size.
+_TILE_SCALES = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0)
+# Resizings detection tries, to bring the tile back to 64 px: the inverse of
+# each tile scale, and of each after halving the video.
+_SCALES = (1.0, 2.0, 1.25, 0.8, 1.5, 0.67, 0.5, 3.0, 4.0)
+# Detection skips resizings that would make a frame larger than this.
+_MAX_SIDE = 2048
 # Peak-to-noise ratio of the tag correlation above which a mark is found.
 # Over unmarked photos the highest peak among 4096 shifts sits near 4-5;
 # marked frames give 7-10 alone and more in a video. The CRC must match
@@ -105,8 +110,13 @@ class Watermarker:
         signs = 2.0 * _bits(payload) - 1.0
         data = np.tensordot(signs, patterns[1:], axes=1)
         tile = np.sqrt(_TAG_SHARE) * patterns[0] + np.sqrt(1 - _TAG_SHARE) * data / data.std()
-        tile *= _STRENGTH / tile.std()
-        reps = (-(-height // TILE), -(-width // TILE))
+        scale = min(_TILE_SCALES, key=lambda s: abs(np.log(min(width, height) / 512 / s)))
+        side = round(TILE * scale)
+        if side != TILE:  # resample the tile seamlessly: from a 3x3 repeat, keep the middle
+            tile = cv2.resize(np.tile(tile, (3, 3)), (3 * side, 3 * side),
+                              interpolation=cv2.INTER_CUBIC)[side:2 * side, side:2 * side]
+        tile = tile.astype(np.float32) * (_STRENGTH / tile.std())
+        reps = (-(-height // side), -(-width // side))
         self._delta = np.round(np.tile(tile, reps)[:height, :width]).astype(np.int16)[:, :, None]
 
     def apply(self, frame: np.ndarray) -> np.ndarray:
@@ -123,6 +133,8 @@ class WatermarkDetector:
     def add(self, frame: np.ndarray) -> None:
         luma = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
         for scale in _SCALES:
+            if max(luma.shape) * scale > _MAX_SIDE:
+                continue
             resized = luma if scale == 1.0 else cv2.resize(luma, None, fx=scale, fy=scale,
                                                            interpolation=cv2.INTER_CUBIC)
             detail = resized - cv2.GaussianBlur(resized, (0, 0), 3.0)
