@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="example: talkface animate portrait.jpg speech.wav -o talking.mp4")
     animate.add_argument("photo", type=Path, help="portrait: JPEG, PNG, WebP, ... (the largest face is used)")
     animate.add_argument("audio", type=Path, help="speech: WAV, FLAC, MP3, M4A, OGG, or a video with sound")
-    _add_render_options(animate, default_output=None)
+    _add_render_options(animate)
     animate.set_defaults(run=_run_animate)
 
     motion = commands.add_parser(
@@ -79,13 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("photo", type=Path, help="portrait (the largest face is used)")
     render.add_argument("--motion", type=Path, required=True, help="the motion file (.csv or .json)")
     render.add_argument("--audio", type=Path, required=True, help="the sound track")
-    render.add_argument("-o", "--output", type=Path, required=True, help="the MP4 file to write")
-    render.add_argument("--size", type=int, default=512, help="output side in pixels (default: 512)")
-    render.add_argument("--face", type=int, metavar="N", help="which face in a group photo, from the left")
-    render.add_argument("--head-distance", type=float, default=1.0, metavar="X",
-                        help="framing: 1.2 shows the face 20%% larger (default: 1)")
-    render.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
-    _add_label_options(render)
+    _add_output_options(render)
     render.set_defaults(run=_run_render)
 
     reenact = commands.add_parser(
@@ -96,16 +90,10 @@ def _parser() -> argparse.ArgumentParser:
         epilog="example: talkface reenact portrait.jpg driver.mp4 -o out.mp4")
     reenact.add_argument("photo", type=Path, help="portrait (the largest face is used)")
     reenact.add_argument("driving_video", type=Path, help="a video of a face")
-    reenact.add_argument("-o", "--output", type=Path, required=True, help="the MP4 file to write")
     reenact.add_argument("--mouth-audio", type=Path, metavar="AUDIO",
                          help="take the mouth (and the sound) from this speech")
     reenact.add_argument("--transcript", metavar="TEXT_OR_FILE", help="what --mouth-audio says")
-    reenact.add_argument("--size", type=int, default=512, help="output side in pixels (default: 512)")
-    reenact.add_argument("--face", type=int, metavar="N", help="which face in a group photo, from the left")
-    reenact.add_argument("--head-distance", type=float, default=1.0, metavar="X",
-                         help="framing: 1.2 shows the face 20%% larger (default: 1)")
-    reenact.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
-    _add_label_options(reenact)
+    _add_output_options(reenact)
     reenact.set_defaults(run=_run_reenact)
 
     phones = commands.add_parser(
@@ -162,20 +150,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_render_options(parser: argparse.ArgumentParser, default_output) -> None:
-    parser.add_argument("-o", "--output", type=Path, required=default_output is None,
-                        help="the MP4 file to write")
+def _add_render_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--transcript", metavar="TEXT_OR_FILE",
                         help="what is said (text, or a .txt file): exact lip timing for English")
-    parser.add_argument("--size", type=int, default=512, help="output side in pixels (default: 512)")
     parser.add_argument("--fps", type=float, default=25.0, help="frames per second (default: 25)")
-    parser.add_argument("--face", type=int, metavar="N",
-                        help="which face in a group photo, counted from the left starting at 1")
     _add_motion_options(parser)
-    parser.add_argument("--head-distance", type=float, default=1.0, metavar="X",
-                        help="framing: 1.2 shows the face 20%% larger (closer), 0.8 smaller (default: 1)")
-    parser.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
-    _add_label_options(parser)
+    _add_output_options(parser)
 
 
 def _add_motion_options(parser: argparse.ArgumentParser) -> None:
@@ -191,6 +171,18 @@ def _add_motion_options(parser: argparse.ArgumentParser) -> None:
                         help="expression and style of motion (default: neutral)")
     parser.add_argument("--emotion-intensity", type=float, default=0.6, metavar="X",
                         help="how strong the emotion is, 0 to 1 (default: 0.6)")
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    """Where the video goes and how the photo is framed, for commands that render."""
+    parser.add_argument("-o", "--output", type=Path, required=True, help="the MP4 file to write")
+    parser.add_argument("--size", type=int, default=512, help="output side in pixels (default: 512)")
+    parser.add_argument("--face", type=int, metavar="N",
+                        help="which face in a group photo, counted from the left starting at 1")
+    parser.add_argument("--head-distance", type=float, default=1.0, metavar="X",
+                        help="framing: 1.2 shows the face 20%% larger (closer), 0.8 smaller (default: 1)")
+    parser.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
+    _add_label_options(parser)
 
 
 def _add_label_options(parser: argparse.ArgumentParser) -> None:

@@ -8,7 +8,6 @@ values, become ARKit weights. The same track drives any photo.
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
 import numpy as np
 from scipy.ndimage import median_filter
 
@@ -16,6 +15,7 @@ from talkface.errors import InputError
 from talkface.face import landmark_indices as idx
 from talkface.face.head_pose import RIGID_POINTS, relative_rotation, rotation_to_angles
 from talkface.face.mediapipe_models import face_mesh_tracker
+from talkface.media.read_video import read_frames, video_info
 from talkface.motion.arkit import ARKIT_INDEX, ARKIT_NAMES
 from talkface.motion.track import MotionTrack
 
@@ -125,30 +125,17 @@ def _features(points: np.ndarray) -> np.ndarray:
 
 
 def _track_landmarks(path: Path) -> tuple[float, list[np.ndarray | None]]:
-    if not path.is_file():
-        raise InputError(path, "file not found")
+    fps = video_info(path).fps
     landmarks = []
-    try:
-        with av.open(str(path)) as container:
-            if not container.streams.video:
-                raise InputError(path, "has no video track")
-            stream = container.streams.video[0]
-            fps = float(stream.average_rate or stream.guessed_rate or 25)
-            with face_mesh_tracker() as tracker:
-                for frame in container.decode(stream):
-                    image = np.ascontiguousarray(frame.to_ndarray(format="rgb24"))
-                    result = tracker.process(image)
-                    if not result.multi_face_landmarks:
-                        landmarks.append(None)
-                        continue
-                    h, w = image.shape[:2]
-                    points = np.array([(p.x * w, p.y * h, p.z * w)
-                                       for p in result.multi_face_landmarks[0].landmark], dtype=np.float64)
-                    landmarks.append(points)
-    except InputError:
-        raise
-    except av.error.FFmpegError as error:
-        raise InputError(path, f"cannot decode video ({error})") from None
+    with face_mesh_tracker() as tracker:
+        for image in read_frames(path):
+            result = tracker.process(image)
+            if not result.multi_face_landmarks:
+                landmarks.append(None)
+                continue
+            h, w = image.shape[:2]
+            landmarks.append(np.array([(p.x * w, p.y * h, p.z * w)
+                                       for p in result.multi_face_landmarks[0].landmark], dtype=np.float64))
     if not landmarks:
         raise InputError(path, "video has no frames")
     return fps, landmarks
