@@ -44,7 +44,7 @@ def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
             transcript: str | None = None, size: int = 512, fps: float = 25.0,
             seed: int = 0, face: int | None = None, motion_intensity: float = 1.0,
             gaze: tuple[float, float] | str = (0.0, 0.0), emotion: str = "neutral",
-            emotion_intensity: float = 0.6, head_distance: float = 1.0,
+            emotion_intensity: float = 0.6, head_distance: float = 1.0, language: str = "auto",
             label: LabelStyle | None = LabelStyle(), overwrite: bool = False,
             progress: Callable[[int, int], None] | None = None) -> Animation:
     """Make a video of the face in ``photo`` speaking ``audio``.
@@ -65,6 +65,8 @@ def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
         emotion: "neutral", "happy", "sad", "angry" or "surprised".
         emotion_intensity: 0 to 1.
         head_distance: 1.2 frames the face 20 % larger (closer), 0.8 smaller.
+        language: "auto" or "en" read English phones; "any" reads the
+            acoustics only (formants and voicing), for any language and singing.
         label: the visible "AI-generated" mark; None leaves it off (the
             metadata still says the video is synthetic).
         overwrite: replace ``output`` if it exists.
@@ -80,7 +82,7 @@ def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
                              emotion_intensity=emotion_intensity, head_distance=head_distance)
     rig = analyse_photo(read_image(photo), size=size, face=face, zoom=controls.head_distance,
                         source=photo)
-    audio_track = analyse_audio(audio, transcript=read_transcript(transcript))
+    audio_track = analyse_audio(audio, transcript=read_transcript(transcript), language=language)
     motion_track = motion_from_audio(audio_track, fps=fps, controls=controls)
     render_video(rig, motion_track, audio=audio, output=output, label=label, progress=progress)
     return Animation(output=output, frames=motion_track.frame_count, duration=motion_track.frame_count / fps,
@@ -90,7 +92,7 @@ def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
 def motion(audio: str | Path, output: str | Path | None = None, *, transcript: str | None = None,
            fps: float = 25.0, seed: int = 0, motion_intensity: float = 1.0,
            gaze: tuple[float, float] | str = (0.0, 0.0), emotion: str = "neutral",
-           emotion_intensity: float = 0.6, overwrite: bool = False) -> MotionTrack:
+           emotion_intensity: float = 0.6, language: str = "auto", overwrite: bool = False) -> MotionTrack:
     """The motion for ``audio`` without rendering; saved to ``output`` (.csv in
     the Live Link Face layout, or .json) when given. Options as in ``animate``."""
     _check_fps(fps)
@@ -98,7 +100,7 @@ def motion(audio: str | Path, output: str | Path | None = None, *, transcript: s
         output = check_output_path(output, overwrite=overwrite)
     controls = make_controls(seed=seed, motion_intensity=motion_intensity, gaze=gaze, emotion=emotion,
                              emotion_intensity=emotion_intensity)
-    track = motion_from_audio(analyse_audio(audio, transcript=read_transcript(transcript)),
+    track = motion_from_audio(analyse_audio(audio, transcript=read_transcript(transcript), language=language),
                               fps=fps, controls=controls)
     if output is not None:
         save_motion(track, output)

@@ -67,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     motion.add_argument("-o", "--output", type=Path, required=True, help="the .csv or .json to write")
     motion.add_argument("--transcript", metavar="TEXT_OR_FILE", help="what is said (text, or a .txt file)")
     motion.add_argument("--fps", type=float, default=25.0, help="frames per second (default: 25)")
+    _add_language_option(motion)
     motion.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
     _add_motion_options(motion)
     motion.set_defaults(run=_run_motion)
@@ -154,8 +155,15 @@ def _add_render_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--transcript", metavar="TEXT_OR_FILE",
                         help="what is said (text, or a .txt file): exact lip timing for English")
     parser.add_argument("--fps", type=float, default=25.0, help="frames per second (default: 25)")
+    _add_language_option(parser)
     _add_motion_options(parser)
     _add_output_options(parser)
+
+
+def _add_language_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--language", choices=("auto", "en", "any"), default="auto",
+                        help="lip sync from English phones (auto, en) or from the sound alone "
+                             "(any: every language, singing)")
 
 
 def _add_motion_options(parser: argparse.ArgumentParser) -> None:
@@ -210,7 +218,7 @@ def _label(args):
 def _run_animate(args) -> int:
     return _animate(args.photo, args.audio, args.output, transcript=args.transcript, size=args.size,
                     fps=args.fps, face=args.face, label=_label(args), head_distance=args.head_distance,
-                    overwrite=args.overwrite, **_motion_options(args))
+                    language=args.language, overwrite=args.overwrite, **_motion_options(args))
 
 
 def _motion_options(args) -> dict:
@@ -221,7 +229,7 @@ def _motion_options(args) -> dict:
 def _run_motion(args) -> int:
     from talkface.api import motion
     track = motion(args.audio, args.output, transcript=args.transcript, fps=args.fps,
-                   overwrite=args.overwrite, **_motion_options(args))
+                   language=args.language, overwrite=args.overwrite, **_motion_options(args))
     print(f"talkface: wrote {args.output} ({track.frame_count} frames at {track.fps:g} fps)")
     return 0
 

@@ -9,6 +9,7 @@ from talkface.motion.generate import motion_from_audio
 from talkface.motion.track import Controls
 
 FPS = 25.0
+FORMANTS = {"AA": (730, 1090), "IY": (270, 2290), "UW": (300, 870)}
 
 
 def _track(phones: list[tuple[str, float, float]], duration: float, *, seed: int = 0) -> AudioTrack:
@@ -21,9 +22,14 @@ def _track(phones: list[tuple[str, float, float]], duration: float, *, seed: int
             speech[int(start * 100):int(end * 100)] = True
     loudness = np.where(speech, -20.0 + rng.normal(0, 2, frames), -70.0).astype(np.float32)
     pitch = np.where(speech, 120.0 + 20 * np.sin(np.arange(frames) / 30), 0.0).astype(np.float32)
+    # Formants of the vowels (Peterson & Barney averages), none elsewhere.
+    formants = np.full((frames, 2), np.nan, np.float32)
+    for label, start, end in phones:
+        if label in FORMANTS:
+            formants[int(start * 100):int(end * 100)] = FORMANTS[label]
     labels, starts, ends = zip(*phones)
     return AudioTrack(duration=duration, frame_rate=100.0, loudness_db=loudness, pitch_hz=pitch,
-                      speech=speech,
+                      formants_hz=formants, speech=speech,
                       phones=PhoneTimeline(labels=tuple(labels), starts=np.array(starts),
                                            ends=np.array(ends), confidence=1.0))
 
@@ -126,3 +132,13 @@ def test_real_speech_track_is_in_range(jfk_track):
     jaw = motion.weight("jawOpen")
     speaking = jfk_track.at(jfk_track.speech.astype(float), np.arange(len(jaw)) / FPS) > 0.5
     assert jaw[speaking].mean() > 3 * jaw[~speaking].mean()
+
+
+def test_without_phones_the_acoustics_drive_the_mouth():
+    import dataclasses
+    track = dataclasses.replace(_track(SPEECH, 5.0), phones=None)
+    motion = motion_from_audio(track, fps=FPS)
+    jaw, pucker = motion.weight("jawOpen"), motion.weight("mouthPucker")
+    assert jaw[int(0.72 * FPS)] > 2 * jaw[int(3.3 * FPS)]      # a (high F1) opens more than oo
+    assert pucker[int(3.3 * FPS)] > 0.2 > pucker[int(0.72 * FPS)]
+    assert jaw[int(1.3 * FPS):int(2.2 * FPS)].max() < 0.02     # still in the long pause

@@ -14,6 +14,9 @@ class ProsodyConfig:
     # and children; singing sopranos reach ~1 kHz, so the ceiling is raised.
     pitch_floor_hz: float = 75.0
     pitch_ceiling_hz: float = 900.0
+    # Burg formant tracking with Praat's defaults for an adult voice: five
+    # formants below 5.5 kHz (5 kHz suits men, 5.5 kHz women and children).
+    max_formant_hz: float = 5500.0
 
 
 @dataclass(frozen=True)
@@ -22,11 +25,13 @@ class Prosody:
 
     loudness_db: (N,) float32, RMS level in dB relative to full scale (floor -100).
     pitch_hz: (N,) float32, fundamental frequency, 0 where unvoiced.
+    formants_hz: (N, 2) float32, first and second formant (NaN where none).
     """
 
     frame_rate: float
     loudness_db: np.ndarray
     pitch_hz: np.ndarray
+    formants_hz: np.ndarray
 
 
 def measure_prosody(samples: np.ndarray, *, sample_rate: int,
@@ -47,9 +52,13 @@ def measure_prosody(samples: np.ndarray, *, sample_rate: int,
                            pitch_ceiling=config.pitch_ceiling_hz)
     frame_times = np.arange(frame_count) / config.frame_rate
     f0 = _sample_pitch(pitch, frame_times)
+    formant = sound.to_formant_burg(time_step=1.0 / config.frame_rate, max_number_of_formants=5,
+                                    maximum_formant=config.max_formant_hz)
+    formants = np.array([[formant.get_value_at_time(k, t) for k in (1, 2)] for t in frame_times])
     return Prosody(frame_rate=config.frame_rate,
                    loudness_db=np.maximum(loudness, -100).astype(np.float32),
-                   pitch_hz=f0.astype(np.float32))
+                   pitch_hz=f0.astype(np.float32),
+                   formants_hz=formants.reshape(-1, 2).astype(np.float32))
 
 
 def _sample_pitch(pitch, frame_times: np.ndarray) -> np.ndarray:

@@ -25,16 +25,19 @@ class AudioTrack:
         frame_rate: analysis frames per second of the per-frame arrays.
         loudness_db: (N,) float32, RMS level per analysis frame, dBFS.
         pitch_hz: (N,) float32, fundamental frequency, 0 where unvoiced.
+        formants_hz: (N, 2) float32, F1 and F2 (NaN where none).
         speech: (N,) bool, voice activity.
-        phones: the phone timeline (seconds).
+        phones: the phone timeline (seconds); None when lip sync reads the
+            acoustics only.
     """
 
     duration: float
     frame_rate: float
     loudness_db: np.ndarray
     pitch_hz: np.ndarray
+    formants_hz: np.ndarray
     speech: np.ndarray
-    phones: PhoneTimeline
+    phones: PhoneTimeline | None
 
     def at(self, values: np.ndarray, times: np.ndarray) -> np.ndarray:
         """Per-frame ``values`` read at ``times`` (seconds), linearly interpolated."""
@@ -53,9 +56,17 @@ class AudioTrack:
         return ends[long_enough & (ends < len(self.speech))] / self.frame_rate
 
 
+LANGUAGES = ("auto", "en", "any")
+
+
 def analyse_samples(samples: np.ndarray, *, sample_rate: int = ANALYSIS_RATE,
-                    transcript: str | None = None, source: str | Path = "audio") -> AudioTrack:
+                    transcript: str | None = None, language: str = "auto",
+                    source: str | Path = "audio") -> AudioTrack:
     """Analyse (N,) float32 mono ``samples`` at ``sample_rate`` Hz.
+
+    ``language``: "en" reads English phones, "any" reads only the acoustics
+    (formants, loudness, voicing: any language, singing), "auto" both,
+    the motion stage blending them by how far the phones can be trusted.
 
     Raises:
         InputError: the audio is silent or holds no voice.
@@ -66,8 +77,12 @@ def analyse_samples(samples: np.ndarray, *, sample_rate: int = ANALYSIS_RATE,
     speech = voice_activity(prosody)
     if not has_voice(prosody, speech):
         raise InputError(source, "no voice found in the audio (only noise or silence)")
+    if language not in LANGUAGES:
+        raise InputError(f"language {language!r}", f"must be one of {', '.join(LANGUAGES)}")
     if transcript is not None:
         phones = align_phones(samples, transcript, sample_rate=sample_rate)
+    elif language == "any":
+        phones = None
     else:
         phones = recognise_phones(samples, sample_rate=sample_rate)
     return AudioTrack(
@@ -75,11 +90,12 @@ def analyse_samples(samples: np.ndarray, *, sample_rate: int = ANALYSIS_RATE,
         frame_rate=prosody.frame_rate,
         loudness_db=prosody.loudness_db,
         pitch_hz=prosody.pitch_hz,
+        formants_hz=prosody.formants_hz,
         speech=speech,
         phones=phones,
     )
 
 
-def analyse_audio(path: str | Path, *, transcript: str | None = None) -> AudioTrack:
+def analyse_audio(path: str | Path, *, transcript: str | None = None, language: str = "auto") -> AudioTrack:
     """Decode the audio file at ``path`` and analyse it (see ``analyse_samples``)."""
-    return analyse_samples(decode_audio(path), transcript=transcript, source=path)
+    return analyse_samples(decode_audio(path), transcript=transcript, language=language, source=path)

@@ -1,7 +1,7 @@
 """Mouth motion from the phone timeline: visemes with coarticulation."""
 
 import numpy as np
-from scipy.ndimage import binary_closing, maximum_filter1d, uniform_filter1d
+from scipy.ndimage import binary_closing, maximum_filter1d, median_filter, uniform_filter1d
 
 from talkface.audio.track import AudioTrack
 from talkface.motion.config import ArticulationConfig
@@ -18,14 +18,49 @@ def articulate(audio: AudioTrack, times: np.ndarray, *,
                config: ArticulationConfig = ArticulationConfig()) -> dict[str, np.ndarray]:
     """Mouth weights at ``times``.
 
+    From the phones (visemes with coarticulation, closures for p/b/m and
+    f/v) and from the acoustics (formants, voicing), blended by how far the
+    phones can be trusted: an alignment to a transcript alone, recognised
+    phones mixed with the acoustics, the acoustics alone when there are no
+    phones (any language, singing).
+
     Args:
-        audio: the analysed voice, with its phone timeline.
+        audio: the analysed voice.
         times: (F,) seconds, the video frame times.
 
     Returns:
         ``MOUTH_CHANNELS`` plus ``mouthClose``, each (F,) float64 in [0, 1].
     """
-    labels, starts, ends = _segments(audio, config)
+    sample_times = times + config.lead_s
+    phones = audio.phones
+    trust = 0.0 if phones is None else (1.0 if phones.confidence >= 0.9 else config.recognised_phone_share)
+    acoustic = _acoustic_shapes(audio, sample_times, config) if trust < 1.0 else 0.0
+    if trust > 0.0:
+        labels, starts, ends = _segments(audio, config)
+        visemes = _viseme_blend(labels, starts, ends, sample_times, config)
+        blended = trust * visemes + (1.0 - trust) * acoustic
+        closure = _closure_envelope(labels, starts, ends, BILABIALS, sample_times, config)
+        touch = _closure_envelope(labels, starts, ends, LABIODENTALS, sample_times, config)
+    else:
+        blended = acoustic
+        closure = touch = np.zeros(len(times))
+    closure = np.maximum(closure * trust, _acoustic_closures(audio, sample_times, config) * (1.0 - trust))
+    channels = {name: blended[:, i] for i, name in enumerate(MOUTH_CHANNELS)}
+    channels["mouthUpperUp"] = np.maximum(channels["mouthUpperUp"], 0.45 * touch)
+    channels["jawOpen"] = channels["jawOpen"] * (1.0 - 0.6 * touch)
+
+    gain = _loudness_gain(audio, sample_times, config)
+    gate = _speech_gate(audio, sample_times, config)
+    for name in MOUTH_CHANNELS:
+        scale = gain * config.jaw_scale if name == "jawOpen" else np.sqrt(gain)
+        channels[name] = np.clip(channels[name] * scale * gate, 0.0, 1.0)
+    # Closures are not scaled: a quiet p closes the lips as firmly as a loud one.
+    channels["mouthClose"] = np.clip(closure, 0.0, 1.0)
+    return channels
+
+
+def _viseme_blend(labels, starts, ends, sample_times, config) -> np.ndarray:
+    """(F, 6) Cohen-Massaro blend of the phones' viseme shapes."""
     shapes = np.stack([viseme_shape(label) for label in labels])                   # (N, 6)
     strength = np.array([dominance(label) for label in labels])
     is_pause = np.array([label == "SIL" for label in labels])
@@ -33,10 +68,8 @@ def articulate(audio: AudioTrack, times: np.ndarray, *,
     strength[is_pause & ((ends - starts) < config.pause_hold_s)] = 0.02
     after_pause = np.r_[True, is_pause[:-1] & ((ends - starts)[:-1] >= config.pause_hold_s)]
     anticipation = np.where(after_pause, config.utterance_onset_anticipation_s, config.anticipation_s)
-
-    sample_times = times + config.lead_s
-    blended = np.zeros((len(times), len(MOUTH_CHANNELS)))
-    for first in range(0, len(times), _BLOCK):
+    blended = np.zeros((len(sample_times), len(MOUTH_CHANNELS)))
+    for first in range(0, len(sample_times), _BLOCK):
         t = sample_times[first:first + _BLOCK]
         lo = np.searchsorted(ends, t[0] - _REACH_S)
         hi = np.searchsorted(starts, t[-1] + _REACH_S)
@@ -47,21 +80,45 @@ def articulate(audio: AudioTrack, times: np.ndarray, *,
         weight = strength[lo:hi] * np.exp(-before / anticipation[lo:hi] - after / config.carryover_s)
         total = weight.sum(axis=1, keepdims=True)
         blended[first:first + _BLOCK] = (weight @ shapes[lo:hi]) / np.maximum(total, 1e-9)
-    channels = {name: blended[:, i] for i, name in enumerate(MOUTH_CHANNELS)}
+    return blended
 
-    closure = _closure_envelope(labels, starts, ends, BILABIALS, sample_times, config)
-    touch = _closure_envelope(labels, starts, ends, LABIODENTALS, sample_times, config)
-    channels["mouthUpperUp"] = np.maximum(channels["mouthUpperUp"], 0.45 * touch)
-    channels["jawOpen"] = channels["jawOpen"] * (1.0 - 0.6 * touch)
 
-    gain = _loudness_gain(audio, sample_times, config)
-    gate = _speech_gate(audio, sample_times, config)
-    for name in MOUTH_CHANNELS:
-        scale = gain * config.jaw_scale if name == "jawOpen" else np.sqrt(gain)
-        channels[name] = np.clip(channels[name] * scale * gate, 0.0, 1.0)
-    # Closures are not scaled: a quiet p closes the lips as firmly as a loud one.
-    channels["mouthClose"] = closure
-    return channels
+def _acoustic_shapes(audio: AudioTrack, sample_times, config) -> np.ndarray:
+    """(F, 6) mouth shapes from the acoustics, for any language: F1 opens
+    the jaw (open vowels have a high F1), F2 spreads the lips when high
+    (front vowels) and rounds them when low with a closed jaw (oo, oh);
+    voiceless speech (fricatives) barely opens."""
+    f1, f2 = audio.formants_hz[:, 0].astype(np.float64), audio.formants_hz[:, 1].astype(np.float64)
+    f1 = np.where(np.isfinite(f1), f1, 500.0)
+    f2 = np.where(np.isfinite(f2), f2, 1500.0)
+    voiced = (audio.pitch_hz > 0).astype(np.float64)
+    opening = np.clip((f1 - config.closed_f1_hz) / (config.open_f1_hz - config.closed_f1_hz), 0, 1)
+    spread = np.clip((f2 - config.neutral_f2_hz) / (config.front_f2_hz - config.neutral_f2_hz), 0, 1)
+    rounding = np.clip((config.neutral_f2_hz - f2) / (config.neutral_f2_hz - config.back_f2_hz), 0, 1) \
+        * (1.0 - opening)
+    per_frame = np.stack([
+        voiced * (0.15 + 0.55 * opening) + (1.0 - voiced) * 0.12,    # jawOpen
+        voiced * 0.5 * rounding,                                    # mouthFunnel
+        voiced * 0.6 * rounding,                                    # mouthPucker
+        voiced * 0.4 * spread,                                      # mouthStretch
+        (1.0 - voiced) * 0.15 + voiced * 0.05 * spread,             # mouthUpperUp
+        voiced * 0.12 * spread,                                     # mouthSmile
+    ], axis=1)
+    # Formant tracks jump between frames; a 50 ms median and a 50 ms mean
+    # keep the articulation's pace without its jitter.
+    per_frame = uniform_filter1d(median_filter(per_frame, size=(5, 1), mode="nearest"), size=5, axis=0)
+    return np.stack([audio.at(per_frame[:, i], sample_times) for i in range(per_frame.shape[1])], axis=1)
+
+
+def _acoustic_closures(audio: AudioTrack, sample_times, config) -> np.ndarray:
+    """(F,) lip closure at brief silences inside speech (stop closures: the
+    sound drops well below both sides for 30-150 ms)."""
+    level = audio.loudness_db.astype(np.float64)
+    reach = int(round(0.08 * audio.frame_rate))
+    around = np.minimum(maximum_filter1d(np.r_[np.full(reach, -100.0), level[:-reach]] if reach else level, reach + 1),
+                        maximum_filter1d(np.r_[level[reach:], np.full(reach, -100.0)] if reach else level, reach + 1))
+    dip = (around - level > config.closure_dip_db) & (around > np.percentile(level, 60))
+    return np.clip(audio.at(uniform_filter1d(dip.astype(np.float64), size=3), sample_times) * 1.5, 0, 1)
 
 
 def _segments(audio: AudioTrack, config: ArticulationConfig):

@@ -26,6 +26,22 @@ class ArticulationConfig:
     # 0.08, 90th percentile 0.17); the viseme table holds full, deliberate
     # articulations, so running speech uses this share of their jaw opening.
     jaw_scale: float = 0.65
+    # With recognised phones (no transcript) the mouth takes this share from
+    # them and the rest from the acoustics. Against the real speakers' mouths
+    # in the seven test videos (median r of jaw curve vs dlib mouth opening):
+    # phones alone 0.52, half and half 0.50, acoustics alone 0.40 -- so the
+    # phones lead; the acoustics serve when there are none (--language any).
+    recognised_phone_share: float = 1.0
+    # Formant ranges of speech (Peterson & Barney 1952, adult averages): F1
+    # from ~300 Hz (i, u) to ~750 Hz (a); F2 from ~800 Hz (u, o) through
+    # ~1400 Hz (schwa) to ~2200 Hz (i).
+    closed_f1_hz: float = 300.0
+    open_f1_hz: float = 750.0
+    back_f2_hz: float = 800.0
+    neutral_f2_hz: float = 1400.0
+    front_f2_hz: float = 2200.0
+    # A stop closure: the sound drops this far below both sides.
+    closure_dip_db: float = 12.0
     # Loudness scales articulation: quiet speech opens the jaw this much of a
     # loud one, louder than the speaker's usual level opens up to the maximum.
     quiet_jaw_gain: float = 0.45
