@@ -12,6 +12,7 @@ from talkface.audio.track import analyse_audio
 from talkface.errors import InputError
 from talkface.face.rig import FaceRig, analyse_photo
 from talkface.media.output_path import check_output_path
+from talkface.media.provenance import Provenance, signing_credential
 from talkface.media.read_image import read_image
 from talkface.media.verify import Verification
 from talkface.media.verify import verify as verify_file
@@ -188,16 +189,18 @@ def render_video(rig: FaceRig, motion_track: MotionTrack, *, audio: str | Path |
 
     Every frame carries the invisible watermark with an id for this video
     (also in the metadata), drawn from its portrait, sound and length so the
-    same inputs still give the same file; the visible label is added unless
-    ``label`` is None."""
+    same inputs still give the same id; the visible label is added unless
+    ``label`` is None. The file gets a signed C2PA manifest (see
+    ``signing_credential`` for the key)."""
     size = (rig.size, rig.size)
     video_id = _video_id(rig, audio, motion_track)
     mark = Watermarker(size, payload_for(__version__, video_id)).apply
     stamp = VisibleLabel(size, label).apply if label else (lambda frame: frame)
     metadata = {"comment": SYNTHETIC_NOTICE, "synthetic": "true",
                 "generator": f"talkface {__version__}", "talkface_video_id": f"{video_id:04x}"}
+    provenance = Provenance(credential=signing_credential(), version=__version__, video_id=f"{video_id:04x}")
     with FrameRenderer(rig) as renderer, VideoWriter(output, fps=motion_track.fps, size=size, audio=audio,
-                                                     metadata=metadata) as writer:
+                                                     metadata=metadata, provenance=provenance) as writer:
         for i in range(motion_track.frame_count):
             writer.write(mark(stamp(renderer.render(motion_track.weights[i], motion_track.head_rotation[i]))))
             if progress:

@@ -1,4 +1,4 @@
-"""Check a video or image for talkface's watermark and provenance notes."""
+"""Check a video or image for talkface's watermark, metadata and C2PA manifest."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -6,8 +6,9 @@ from pathlib import Path
 import av
 
 from talkface.errors import InputError
+from talkface.media.provenance import Manifest, read_manifest
 from talkface.media.read_image import read_image
-from talkface.media.watermark import Detection, WatermarkDetector
+from talkface.media.watermark import FOUND_Z, Detection, WatermarkDetector
 
 # Frames read from a video: enough for a confident decision on a clip cut
 # from anywhere, few enough to check an hour in seconds.
@@ -18,27 +19,32 @@ _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".
 @dataclass(frozen=True)
 class Verification:
     """detection: the watermark; metadata: the container's tags (a video's
-    notice that it is synthetic, the generator), empty for images."""
+    notice that it is synthetic, the generator), empty for images; manifest:
+    the C2PA manifest, validated, None if there is none."""
 
     source: str
     detection: Detection
     metadata: dict[str, str]
+    manifest: Manifest | None
 
     def summary(self) -> str:
-        if self.detection.found:
-            payload = self.detection.payload
-            major, minor = divmod(payload.version, 16)
-            line = (f"synthetic: talkface watermark found (confidence {self.detection.confidence:.1f}, "
-                    f"payload: talkface {major}.{minor}, video id {payload.video_id:04x})")
+        """The verdict on the first line, then the evidence."""
+        detection = self.detection
+        if detection.found:
+            major, minor = divmod(detection.payload.version, 16)
+            lines = [f"synthetic: talkface watermark found (confidence {detection.confidence:.1f}, "
+                     f"payload talkface {major}.{minor} video id {detection.payload.video_id:04x})"]
         else:
-            line = f"no talkface watermark found (confidence {self.detection.confidence:.1f})"
-        notes = [f"{key}: {value}" for key, value in self.metadata.items()
-                 if key in ("comment", "synthetic", "generator", "talkface_video_id")]
-        return "\n".join([line] + [f"  metadata {note}" for note in notes])
+            lines = ["no talkface watermark found",
+                     f"  watermark confidence {detection.confidence:.1f} (a mark needs {FOUND_Z:.1f} and a valid payload)"]
+        lines += [f"  metadata {key}: {value}" for key, value in self.metadata.items()
+                  if key in ("comment", "synthetic", "generator", "talkface_video_id")]
+        lines += self.manifest.summary() if self.manifest else ["no C2PA manifest"]
+        return "\n".join(lines)
 
 
 def verify(path: str | Path) -> Verification:
-    """Look for the watermark in a video (or image) file.
+    """Look for the watermark in a video (or image) file, and read its C2PA manifest.
 
     Raises:
         InputError: the file cannot be read as a video or an image.
@@ -49,7 +55,7 @@ def verify(path: str | Path) -> Verification:
     detector = WatermarkDetector()
     if path.suffix.lower() in _IMAGE_SUFFIXES:
         detector.add(read_image(path))
-        return Verification(str(path), detector.result(), {})
+        return Verification(str(path), detector.result(), {}, read_manifest(path))
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
@@ -65,4 +71,4 @@ def verify(path: str | Path) -> Verification:
             metadata = dict(container.metadata)
     except av.error.FFmpegError as error:
         raise InputError(path, f"cannot read video ({error})") from None
-    return Verification(str(path), detector.result(), metadata)
+    return Verification(str(path), detector.result(), metadata, read_manifest(path))

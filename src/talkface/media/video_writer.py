@@ -3,11 +3,13 @@
 Frames are encoded as they arrive and the audio is read from its file in
 step with them, so memory does not grow with the length of the video. The
 file is written under a temporary name beside the target and renamed only
-when complete: an interrupted or failed run leaves nothing behind.
+when complete: an interrupted or failed run leaves nothing behind. With a
+provenance request, the finished file gets its signed C2PA manifest on the
+way (a second temporary file), before the rename.
 """
 
 import os
-import tempfile
+import secrets
 from fractions import Fraction
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import av
 import numpy as np
 
 from talkface.errors import InputError
+from talkface.media.provenance import Provenance, sign_video
 
 # Sample rates the AAC encoder takes as they are; anything else is resampled to 48 kHz.
 _AAC_RATES = {8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000}
@@ -34,16 +37,17 @@ class VideoWriter:
         crf: x264 constant rate factor; 18 is visually lossless for faces.
         preset: x264 speed preset; "veryfast" keeps encoding cheaper than rendering.
         metadata: container tags, such as the synthetic-media notice.
+        provenance: what the C2PA manifest says and who signs it; None writes
+            no manifest.
     """
 
     def __init__(self, path: str | Path, *, fps: float, size: tuple[int, int],
                  audio: str | Path | None = None, crf: int = 18, preset: str = "veryfast",
-                 metadata: dict[str, str] | None = None):
+                 metadata: dict[str, str] | None = None, provenance: Provenance | None = None):
         self.path = Path(path)
-        descriptor, temp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".part.mp4",
-                                                 dir=self.path.parent if str(self.path.parent) else ".")
-        os.close(descriptor)
-        self._temp = Path(temp_name)
+        self._temp = self._temporary()
+        self._signed: Path | None = None
+        self._provenance = provenance
         self._frames_written = 0
         self._fps = fps
         try:
@@ -77,7 +81,12 @@ class VideoWriter:
             if self._audio_source:
                 self._mux(self._audio_source.encode_until(None))
             self._container.close()
-            os.replace(self._temp, self.path)
+            finished = self._temp
+            if self._provenance:
+                self._signed = finished = self._temporary()
+                sign_video(self._temp, finished, provenance=self._provenance, title=self.path.name)
+                self._temp.unlink()
+            os.replace(finished, self.path)
         except BaseException:
             self._discard()
             raise
@@ -98,6 +107,20 @@ class VideoWriter:
             except Exception:  # the file is being thrown away; its state does not matter
                 pass
         self._temp.unlink(missing_ok=True)
+        if self._signed:
+            self._signed.unlink(missing_ok=True)
+
+    def _temporary(self) -> Path:
+        """A new hidden file beside the target, for the output in the making,
+        with the permissions the umask gives any new file (mkstemp's 0600
+        would make the finished video private to its maker)."""
+        while True:
+            name = self.path.with_name(f".{self.path.stem}.{secrets.token_hex(4)}.part.mp4")
+            try:
+                os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+                return name
+            except FileExistsError:
+                continue
 
     def __enter__(self) -> "VideoWriter":
         return self
