@@ -1,0 +1,278 @@
+"""A live session: audio chunks in, timed video frames out as soon as they are ready."""
+
+import queue
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from talkface import __version__
+from talkface.face.rig import FaceRig, analyse_photo
+from talkface.media.visible_label import LabelStyle, VisibleLabel
+from talkface.media.watermark import Watermarker, payload_for
+from talkface.motion.track import Controls
+from talkface.render.renderer import FrameRenderer
+from talkface.stream.config import StreamConfig
+from talkface.stream.listening import Listener, Resampler
+from talkface.stream.motion import LiveMotion
+
+# Live frames carry the watermark with this video id: a stream has no file to derive one from.
+LIVE_VIDEO_ID = 0xFFFF
+
+
+@dataclass(frozen=True)
+class StreamFrame:
+    """One video frame.
+
+    index: frame number at the configured fps (skipped numbers were dropped).
+    time_s: where the frame belongs on the audio's timeline, seconds from the first sample.
+    image: (S, S, 3) uint8 RGB.
+    delay_s: wall-clock seconds from the arrival of the audio that completed
+        this frame (its look-ahead included) to the frame being ready.
+    fps: the frame rate the session is drawing at now.
+    """
+
+    index: int
+    time_s: float
+    image: np.ndarray
+    delay_s: float
+    fps: float
+
+
+@dataclass(frozen=True)
+class StreamNotice:
+    """The session changed how it draws: ``fps`` now, and why."""
+
+    fps: float
+    message: str
+
+
+# What ends the input: finish() lets the last frames out, close() does not.
+_FINISH, _ABORT = object(), object()
+
+
+class StreamSession:
+    """Turns live audio into video frames of the face in ``rig``.
+
+    ``push`` audio from any thread, in chunks of any size; read frames and
+    notices with ``next_event``. Frame t is drawn once audio up to
+    t + ``config.lookahead_s`` has arrived. A frame that would come out more
+    than ``config.max_delay_s`` after its audio is dropped, and the session
+    lowers its frame rate (announced by a StreamNotice) rather than fall
+    behind the voice; it returns to the full rate once it keeps up again.
+
+    ``photo`` (the full image the rig was framed from) lets ``set_controls``
+    change the head distance, which reframes the face.
+    Use as a context manager, or call ``close()``.
+    """
+
+    def __init__(self, rig: FaceRig, *, controls: Controls = Controls(), config: StreamConfig = StreamConfig(),
+                 photo: np.ndarray | None = None, face: int | None = None,
+                 label: LabelStyle | None = LabelStyle()):
+        self.config = config
+        self.size = rig.size
+        self._rig, self._photo, self._face, self._label = rig, photo, face, label
+        self._controls = controls
+        self._zoom = controls.head_distance
+        self._pending_controls: Controls | None = None
+        self._resampler = Resampler(config.analysis_rate)
+        self._input: queue.Queue = queue.Queue()
+        self._output: queue.Queue = queue.Queue()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._error: BaseException | None = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="talkface-stream", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+
+    @property
+    def controls(self) -> Controls:
+        return self._controls
+
+    def push(self, pcm: np.ndarray, sample_rate: int) -> None:
+        """Add (N,) or (N, channels) int16 or float PCM at ``sample_rate`` Hz.
+
+        Raises:
+            ValueError: unusable PCM or a sample rate that changed mid-stream.
+            RuntimeError: the session is closed or has failed.
+        """
+        arrived = time.monotonic()
+        with self._lock:
+            self._check_open()
+            samples = self._resampler(pcm, sample_rate)
+        self._input.put((samples, arrived))
+
+    def set_controls(self, controls: Controls) -> None:
+        """Steer the face from the next frame on (gaze, emotion and intensity ease there)."""
+        if controls.head_distance != self._controls.head_distance and self._photo is None:
+            raise ValueError("changing the head distance needs the photo the session was made from")
+        with self._lock:
+            self._check_open()
+            self._controls = controls
+            self._pending_controls = controls
+
+    def finish(self) -> None:
+        """No more audio: the last frames are drawn, then ``next_event`` returns None."""
+        with self._lock:
+            self._check_open()
+            self._closed = True
+        self._input.put(_FINISH)
+
+    def next_event(self, timeout: float | None = None) -> StreamFrame | StreamNotice | None:
+        """The next frame or notice; None at the end of the stream.
+
+        Raises:
+            queue.Empty: nothing arrived within ``timeout`` seconds.
+            RuntimeError: the session failed (the cause is chained).
+        """
+        event = self._output.get(timeout=timeout)
+        if isinstance(event, BaseException):
+            raise RuntimeError("the stream session failed") from event
+        return event
+
+    def close(self) -> None:
+        """Stop drawing and release the renderer."""
+        with self._lock:
+            self._closed = True
+        self._input.put(_ABORT)
+        self._thread.join(timeout=5.0)
+
+    def __enter__(self) -> "StreamSession":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("the stream session is closed")
+        if self._error is not None:
+            raise RuntimeError("the stream session failed") from self._error
+
+    # The drawing thread: it alone touches the OpenGL context.
+
+    def _run(self) -> None:
+        try:
+            self._renderer = FrameRenderer(self._rig)
+        except BaseException as error:
+            self._error = error
+            self._ready.set()
+            return
+        self._ready.set()
+        try:
+            self._draw_loop()
+            self._output.put(None)
+        except BaseException as error:
+            self._error = error
+            self._output.put(error)
+        finally:
+            self._renderer.close()
+
+    def _draw_loop(self) -> None:
+        config = self.config
+        listener = Listener(config)
+        motion = LiveMotion(self._controls, config)
+        frame_s = 1.0 / config.fps
+        stamp = self._stamps()
+        arrivals: deque[tuple[float, float]] = deque()  # (audio end, wall time it arrived)
+        next_index = 0
+        level = 0
+        last_drop = time.monotonic()
+        draw_cost = frame_s  # smoothed seconds to draw one frame
+        ended = False
+        while not ended:
+            item = self._input.get()
+            items = [item]
+            while True:  # take everything that has arrived: one analysis for all of it
+                try:
+                    items.append(self._input.get_nowait())
+                except queue.Empty:
+                    break
+            for item in items:
+                if item is _ABORT:
+                    return
+                if item is _FINISH:
+                    ended = True
+                    continue
+                samples, arrived = item
+                listener.add(samples)
+                arrivals.append((listener.received_s, arrived))
+            if ended:
+                # Finishing: silence as long as the look-ahead lets the last frames out.
+                tail = np.zeros(int(config.lookahead_s * config.analysis_rate) + listener.hop, np.float32)
+                listener.add(tail)
+                arrivals.append((listener.received_s, time.monotonic()))
+            controls = self._take_controls()
+            if controls is not None:
+                motion.set_controls(controls)
+                if controls.head_distance != self._zoom:
+                    stamp = self._reframe(controls)
+
+            stride = config.frame_strides[level]
+            ready_until = listener.received_s - config.lookahead_s
+            due = []
+            while next_index * frame_s <= ready_until + 1e-9:
+                due.append(next_index)
+                next_index += stride
+            if not due:
+                continue
+            while arrivals and arrivals[0][0] < due[0] * frame_s + config.lookahead_s - 1e-9:
+                arrivals.popleft()
+            arrived = arrivals[0][1] if arrivals else time.monotonic()
+            now = time.monotonic()
+            if not ended and now - arrived > config.max_delay_s:
+                # Behind the voice: drop all but the newest frame and draw less often.
+                due = due[-1:]
+                if level + 1 < len(config.frame_strides):
+                    level += 1
+                    next_index = due[0] + config.frame_strides[level]
+                    self._output.put(StreamNotice(fps=config.fps / config.frame_strides[level],
+                                                  message=f"cannot keep up: drawing at "
+                                                          f"{config.fps / config.frame_strides[level]:.1f} fps"))
+                last_drop = now
+            elif (level > 0 and now - last_drop > config.recover_after_s
+                  and draw_cost < config.recover_budget_share * frame_s * config.frame_strides[level - 1]):
+                level -= 1
+                last_drop = now
+                self._output.put(StreamNotice(fps=config.fps / config.frame_strides[level],
+                                              message=f"keeping up again: drawing at "
+                                                      f"{config.fps / config.frame_strides[level]:.1f} fps"))
+            times = np.array(due) * frame_s
+            started = time.monotonic()
+            weights, rotation = motion.frames(listener.track(), listener.origin_s, times)
+            for index, t, w, r in zip(due, times, weights, rotation):
+                image = stamp(self._renderer.render(w, r))
+                while arrivals and arrivals[0][0] < t + config.lookahead_s - 1e-9:
+                    arrivals.popleft()
+                arrived = arrivals[0][1] if arrivals else time.monotonic()
+                self._output.put(StreamFrame(index=index, time_s=float(t), image=image,
+                                             delay_s=time.monotonic() - arrived,
+                                             fps=config.fps / config.frame_strides[level]))
+            draw_cost += 0.3 * ((time.monotonic() - started) / len(due) - draw_cost)
+
+    def _take_controls(self) -> Controls | None:
+        with self._lock:
+            controls, self._pending_controls = self._pending_controls, None
+        return controls
+
+    def _reframe(self, controls: Controls):
+        """A new head distance: frame the photo again and rebuild the renderer."""
+        self._rig = analyse_photo(self._photo, size=self.size, face=self._face, zoom=controls.head_distance)
+        self._renderer.close()
+        self._renderer = FrameRenderer(self._rig)
+        self._zoom = controls.head_distance
+        return self._stamps()
+
+    def _stamps(self):
+        """The visible label and the invisible watermark every frame carries."""
+        size = (self.size, self.size)
+        mark = Watermarker(size, payload_for(__version__, LIVE_VIDEO_ID)).apply
+        if self._label is None:
+            return mark
+        label = VisibleLabel(size, self._label).apply
+        return lambda frame: mark(label(frame))
