@@ -8,6 +8,9 @@ import numpy as np
 # smooth fill reads as out-of-focus background, and at this size it costs
 # a few milliseconds instead of seconds.
 _INPAINT_SIDE = 128
+# Width of the blend from the fill to the photo beyond the hole, as a share
+# of the frame: a few pixels of the inpainting's blur at any size.
+_FEATHER = 0.02
 
 
 def background_plate(texture: np.ndarray, person: np.ndarray) -> np.ndarray:
@@ -20,4 +23,8 @@ def background_plate(texture: np.ndarray, person: np.ndarray) -> np.ndarray:
     filled = cv2.inpaint(small, cv2.dilate(small_hole, np.ones((3, 3), np.uint8)), 5, cv2.INPAINT_TELEA)
     filled = cv2.GaussianBlur(filled, (0, 0), 2.0)
     filled = cv2.resize(filled, (size, size), interpolation=cv2.INTER_CUBIC)
-    return np.where(hole[:, :, None] > 0, filled, texture)
+    # The fill fades into the photo outside the hole rather than ending in a
+    # hard edge, which would show as a seam wherever the head uncovers it.
+    outside = cv2.distanceTransform((hole == 0).astype(np.uint8), cv2.DIST_L2, 5)
+    fill_share = np.clip(1.0 - outside / (_FEATHER * size), 0.0, 1.0)[:, :, None]
+    return (fill_share * filled + (1.0 - fill_share) * texture).round().astype(np.uint8)

@@ -62,10 +62,12 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     upper_lip = in_lips & ~lower_lip
     upper_lip[idx.LIPS_INNER_UPPER] = True
 
-    # Jaw: the lower lip drops fully, the chin and jaw line a little less,
-    # fading toward the jaw angles and down the neck.
+    # Jaw: the lower lip drops fully, the chin a little less; the jaw turns
+    # about joints in front of the ears, so the drop fades to nothing at the
+    # jaw angles (about 1.2 interocular distances out: nothing beside the
+    # face, hair or background, moves) and down the neck.
     chin_y = lm[idx.CHIN, 1]
-    lateral = 1.0 - 0.6 * _smoothstep(np.abs(local[:, 0]) / 1.3)
+    lateral = 1.0 - _smoothstep(np.abs(local[:, 0]) / 1.2)
     neck = 1.0 - _smoothstep((local[:, 1] - chin_y) / 0.7)
     jaw_weight = config.chin_share * _smoothstep(below_lips / 0.15) * lateral * neck
     # The lower lip parts from the upper one in a lens shape: fully in the

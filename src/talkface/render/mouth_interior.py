@@ -3,10 +3,11 @@
 Drawn on a strip between the inner lip contours, behind the face mesh, so
 the lips frame it exactly at every opening. A closed mouth in the photo
 gets procedural teeth, tongue and cavity, coloured from the photo's lips and
-skin so they match its lighting. A photo that already shows its mouth open
-(a smile with teeth) keeps its own interior: the upper half travels with the
-upper lip, the lower half with the lower lip, and a dark cavity opens
-between them, so the teeth never double or change.
+skin so they match its lighting; lips parted over a dark mouth show as
+photographed until the mouth opens further. A photo that already shows
+teeth (a smile) keeps its own interior: the upper half travels with the
+upper lip, the lower half with the lower lip, and the cavity and tongue
+open between them, so the teeth never double or change.
 """
 
 from dataclasses import dataclass
@@ -42,22 +43,38 @@ def mouth_colours(rig: FaceRig) -> MouthColours:
     return MouthColours(tuple(teeth), tuple(tongue), tuple(cavity))
 
 
-def photo_mouth_open(rig: FaceRig) -> bool:
-    """Whether the photo shows the inside of the mouth (teeth, a smile)."""
+def photo_shows_teeth(rig: FaceRig) -> bool:
+    """Whether the photo shows teeth between the lips (a smile, speech).
+
+    Lips parted over a dark mouth are not enough: the photo's own interior
+    is used only where it is teeth, clearly brighter than the lips around it.
+    """
     upper = rig.landmarks[idx.LIPS_INNER_UPPER[3:8], :2]
     lower = rig.landmarks[idx.LIPS_INNER_LOWER[3:8], :2]
-    # A gap of 4 % of the interocular distance (~2.5 mm) shows teeth.
-    return float(np.linalg.norm(lower - upper, axis=1).mean()) > 0.04 * rig.interocular
+    # A gap of 4 % of the interocular distance (~2.5 mm) can show teeth.
+    if float(np.linalg.norm(lower - upper, axis=1).mean()) <= 0.04 * rig.interocular:
+        return False
+    texture = rig.texture.astype(np.float64) / 255.0
+    opening = rig.landmarks[np.r_[idx.LIPS_INNER_UPPER, idx.LIPS_INNER_LOWER[1:-1][::-1]], :2]
+    lips = rig.landmarks[np.r_[idx.LIPS_OUTER_UPPER, idx.LIPS_OUTER_LOWER[1:-1][::-1]], :2]
+    inside = _pixels_inside(texture, opening).mean(axis=1)
+    # Teeth: the brightest tenth of the opening stands 0.12 (on 0-1) above
+    # the lips; a dark mouth or the inner lip itself stays at or below them.
+    return bool(len(inside) and np.percentile(inside, 90) > _pixels_inside(texture, lips).mean() + 0.12)
 
 
 def _mean_inside(texture: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    pixels = _pixels_inside(texture, polygon)
+    return pixels.mean(axis=0) if len(pixels) else texture.reshape(-1, 3).mean(axis=0)
+
+
+def _pixels_inside(texture: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    """(N, 3) the texture's pixels inside ``polygon`` ((P, 2) pixels)."""
     lo = np.floor(polygon.min(axis=0)).astype(int).clip(0)
     hi = np.ceil(polygon.max(axis=0)).astype(int) + 1
     ys, xs = np.mgrid[lo[1]:min(hi[1], texture.shape[0]), lo[0]:min(hi[0], texture.shape[1])]
     inside = Polygon(polygon).contains_points(np.c_[xs.ravel(), ys.ravel()])
-    if not inside.any():
-        return texture.reshape(-1, 3).mean(axis=0)
-    return texture[ys.ravel()[inside], xs.ravel()[inside]].mean(axis=0)
+    return texture[ys.ravel()[inside], xs.ravel()[inside]]
 
 
 MOUTH_FRAGMENT_SHADER = """
@@ -72,7 +89,7 @@ uniform vec3 tongue;
 uniform vec3 cavity;
 uniform sampler2D photo;
 uniform float size;          // of the photo texture, pixels
-uniform float photo_mouth;   // 1: use the photo's own open mouth
+uniform float photo_mouth;   // 1: use the teeth the photo shows
 in vec3 mouth;               // across (0-1 corner to corner), down (0-1 lip to lip), gap (pixels)
 in vec2 rest_top;            // where this column's upper inner lip is in the photo, pixels
 in vec2 rest_down;           // unit vector from there to the lower inner lip
@@ -87,34 +104,50 @@ void main() {
     float arch = clamp(1.0 - pow(abs(2.0 * mouth.x - 1.0), 2.2), 0.0, 1.0);
     float soft = 0.02 * unit;
 
+    // The cavity, darkest at the back; the wet inner lips catch some light
+    // along its edges.
     vec3 c = cavity * (0.45 + 0.55 * arch);
+    c = mix(c, cavity * 3.0, 1.0 - smoothstep(0.0, 0.05 * unit, min(from_top, from_bottom)));
     // The lower teeth and tongue rise into view only as the jaw drops.
     float open = smoothstep(0.12 * unit, 0.4 * unit, mouth.z);
     float tongue_top = 0.14 * unit * arch * open;
-    c = mix(c, tongue * (0.45 + 0.4 * arch), smoothstep(-soft, soft, tongue_top - from_bottom));
+    vec3 tongue_shaded = tongue * (0.45 + 0.4 * arch);
+    c = mix(c, tongue_shaded, smoothstep(-soft, soft, tongue_top - from_bottom));
 
     float tooth = across / (incisor_width * unit);
     float edge = abs(fract(tooth) - 0.5) * 2.0;          // 1 at a gap between teeth
     float gaps = 1.0 - 0.28 * pow(edge, 10.0);
     float rounded = 1.0 - 0.12 * pow(edge, 3.0);          // tooth tips are rounded
+    // Lower incisors are narrower: their gaps come twice as often.
+    float lower_gaps = 1.0 - 0.3 * pow(abs(fract(2.0 * tooth) - 0.5) * 2.0, 8.0);
     float lower_edge = lower_teeth * unit * arch * rounded * open;
-    vec3 lower = teeth * 0.7 * gaps * (0.6 + 0.4 * arch);
+    vec3 lower = teeth * 0.85 * lower_gaps * (0.65 + 0.35 * arch);
     c = mix(c, lower, smoothstep(-soft, soft, lower_edge - from_bottom));
 
     float upper_edge = upper_teeth * unit * arch * rounded;
-    // The upper lip shades the top of the teeth.
-    float lip_shadow = (0.7 + 0.3 * smoothstep(0.0, 0.06 * unit, from_top))
-                     * (0.75 + 0.25 * smoothstep(0.0, 0.05 * unit, from_bottom));
+    // The upper lip shades the top of the teeth, the lower lip their tips
+    // in a narrow opening.
+    float lip_shadow = (0.8 + 0.2 * smoothstep(0.0, 0.06 * unit, from_top))
+                     * (0.85 + 0.15 * smoothstep(0.0, 0.05 * unit, from_bottom));
     vec3 upper = teeth * gaps * (0.75 + 0.25 * arch) * lip_shadow;
     c = mix(c, upper, smoothstep(-soft, soft, upper_edge - from_top));
 
     if (photo_mouth > 0.5) {
-        vec3 hollow = cavity * (0.45 + 0.55 * arch);
+        // The photo's teeth: the upper half of its opening travels with the
+        // upper lip, the lower half with the lower lip; between them the
+        // cavity with the tongue rising behind the lower teeth.
         float half_gap = 0.5 * rest_gap;
+        vec3 hollow = mix(cavity * (0.45 + 0.55 * arch), tongue_shaded,
+                          smoothstep(-soft, soft, tongue_top - (from_bottom - half_gap)));
         vec3 top = texture(photo, (rest_top + rest_down * min(from_top, half_gap)) / size).rgb;
         vec3 bottom = texture(photo, (rest_top + rest_down * max(rest_gap - from_bottom, half_gap)) / size).rgb;
         c = mix(hollow, top, smoothstep(-soft, soft, half_gap - from_top));
         c = mix(c, bottom, smoothstep(-soft, soft, half_gap - from_bottom) * step(half_gap, from_top));
+    } else {
+        // Lips parted over a dark mouth in the photo: as they are, until the
+        // mouth opens further than in the photo and the teeth come into view.
+        vec3 as_photographed = texture(photo, (rest_top + rest_down * mouth.y * rest_gap) / size).rgb;
+        c = mix(as_photographed, c, smoothstep(0.0, 0.08 * unit, mouth.z - rest_gap));
     }
     colour = vec4(c, 1.0);
 }

@@ -12,7 +12,7 @@ from talkface.render.config import RenderConfig
 from talkface.render.expression_fields import build_expression_fields
 from talkface.render.eyes import EYE_FRAGMENT_SHADER, eye_rigs
 from talkface.render.face_mesh import build_face_mesh
-from talkface.render.mouth_interior import MOUTH_FRAGMENT_SHADER, mouth_colours, photo_mouth_open
+from talkface.render.mouth_interior import MOUTH_FRAGMENT_SHADER, mouth_colours, photo_shows_teeth
 
 _PHOTO_VERTEX_SHADER = """
 #version 330
@@ -141,7 +141,7 @@ class FrameRenderer:
                             ("upper_teeth", config.upper_teeth), ("lower_teeth", config.lower_teeth),
                             ("incisor_width", config.incisor_width), ("teeth", colours.teeth),
                             ("tongue", colours.tongue), ("cavity", colours.cavity),
-                            ("photo", 0), ("photo_mouth", float(photo_mouth_open(rig)))):
+                            ("photo", 0), ("photo_mouth", float(photo_shows_teeth(rig)))):
             self.mouth_program[name].value = value
         columns = self.mesh.mouth_columns.shape[1]
         rest_upper, rest_lower = (self._rest[self.mesh.mouth_columns[row], :2] for row in (0, 1))
