@@ -148,6 +148,17 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0, help="another number gives another take (default: 0)")
     _add_label_options(demo)
     demo.set_defaults(run=_run_demo)
+
+    serve = commands.add_parser(
+        "serve", help="run the web page and HTTP API: file jobs, live microphone sessions, verify",
+        description="Serve the talkface web page and its API: upload a photo and audio and download "
+                    "the video, or talk into the microphone and watch the face talk live. Binds to "
+                    "this computer only unless --host says otherwise. Needs talkface[server].",
+        epilog="example: talkface serve --port 8000   (then open http://127.0.0.1:8000/)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1; 0.0.0.0 opens it to the network)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.set_defaults(run=_run_serve)
     return parser
 
 
@@ -265,6 +276,21 @@ def _run_verify(args) -> int:
     result = verify(args.file)
     print(result.summary())
     return 0 if result.detection.found else NOT_FOUND
+
+
+def _run_serve(args) -> int:
+    from talkface.errors import InputError
+    if not 0 < args.port < 65536:
+        raise InputError(f"port {args.port}", "must be from 1 to 65535")
+    try:
+        from talkface.server.app import serve
+    except ImportError as error:
+        raise InputError("serve", f"needs the server extra: pip install 'talkface[server]' ({error})") from None
+    try:
+        serve(host=args.host, port=args.port)
+    except OSError as error:
+        raise InputError(f"{args.host}:{args.port}", f"cannot listen ({error.strerror or error})") from None
+    return 0
 
 
 def _run_phones(args) -> int:

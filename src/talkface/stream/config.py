@@ -37,7 +37,7 @@ class StreamConfig:
     # Back to a higher frame rate after this long without dropping, if the
     # measured drawing time fits that rate's frame interval with this margin.
     recover_after_s: float = 3.0
-    recover_budget_share: float = 0.6
+    recover_budget_share: float = 0.75
     # Controls move the face over this long instead of jumping (emotion
     # onsets in video run 0.3-0.5 s).
     control_ramp_s: float = 0.4

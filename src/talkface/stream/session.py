@@ -159,6 +159,8 @@ class StreamSession:
     def _run(self) -> None:
         try:
             self._renderer = FrameRenderer(self._rig)
+            # The first frame compiles the shaders: drawn here, it delays no live frame.
+            self._renderer.render(np.zeros(52), np.zeros(3))
         except BaseException as error:
             self._error = error
             self._ready.set()

@@ -1,0 +1,1 @@
+"""``talkface serve``: file jobs, live sessions and the web page over HTTP."""
