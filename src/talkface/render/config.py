@@ -24,6 +24,12 @@ class RenderConfig:
     # How far the iris travels at eyeLookIn/Out = 1 (a 30-degree look), as a
     # share of the eye's width.
     full_look_share: float = 0.22
+    # Head turns use the landmark depth, but no deeper than this behind the
+    # nose tip (the cheek bones lie ~1 interocular distance behind it, the
+    # face's outline ~1.5). Deeper outline points would barely move while the
+    # cheeks slide past them, stretching the few photo pixels of a cheek
+    # seen edge-on into streaks; the outline turns with the cheeks instead.
+    turn_depth_limit: float = 1.0
     # Rings of mesh points around the face, as multiples of the face oval's
     # size from its centre: the first carries hair, ears and jaw line, the
     # second fades head motion into the fixed background.

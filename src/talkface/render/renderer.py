@@ -93,6 +93,8 @@ class FrameRenderer:
         # Heads turn about the top of the neck: below the eyes, well behind the face.
         self.pivot = np.array([eyes[0], lips[1], landmarks[idx.NOSE_TIP, 2] + 1.5 * rig.interocular])
         self._rest = self.mesh.vertices.astype(np.float64)
+        self._turn_depth = np.minimum(
+            self._rest[:, 2], landmarks[idx.NOSE_TIP, 2] + config.turn_depth_limit * rig.interocular)
 
         ctx = self.ctx = _create_context()
         size = self.size
@@ -164,7 +166,7 @@ class FrameRenderer:
         moved[:, :2] += self.fields.displacement(np.asarray(weights, dtype=np.float64))
         if np.any(rotation):
             turn = angles_to_rotation(*rotation)
-            turned = self.pivot + (moved - self.pivot) @ turn.T
+            turned = self.pivot + (np.c_[moved[:, :2], self._turn_depth] - self.pivot) @ turn.T
             moved += self.mesh.head_weight[:, None] * (turned - moved)
         return moved
 
