@@ -5,19 +5,10 @@ import cv2
 import numpy as np
 import pytest
 
-import talkface.api as api
 from talkface.media.verify import verify
 from talkface.media.watermark import Payload, Watermarker
 
-from ..conftest import TESTDATA, shared_file
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    out = tmp_path_factory.mktemp("mark") / "talking.mp4"
-    api.animate(shared_file("images", "liveportrait_source_s12.jpg"), shared_file("audio", "whisper_jfk.flac"),
-                out, label=None)
-    return out
+from ..conftest import TESTDATA
 
 
 def _transcode(source, target, *, crf=23, change=lambda frame: frame, keep=lambda t: True):

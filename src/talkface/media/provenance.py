@@ -18,18 +18,22 @@ authority, no OCSP, no remote manifests.
 """
 
 import datetime
+import io
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import c2pa
+import cv2
+import numpy as np
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from talkface import __version__
 from talkface.errors import InputError
 
 SIGN_CERT_ENV = "TALKFACE_SIGN_CERT"
@@ -142,8 +146,20 @@ def signing_credential(*, certificate: str | Path | None = None,
         raise InputError(private_key, f"not an unencrypted PEM private key ({error})") from None
     if not _belongs_to(key, chain[0]):
         raise InputError(private_key, f"is not the key of the first certificate in {certificate}")
-    return SigningCredential(certificate_chain=chain_pem, private_key=key_pem,
-                             algorithm=_algorithm(key, private_key), is_test=False)
+    credential = SigningCredential(certificate_chain=chain_pem, private_key=key_pem,
+                                   algorithm=_algorithm(key, private_key), is_test=False)
+    # C2PA asks more of a certificate than being one: try it on a tiny image
+    # now rather than fail after a render.
+    probe = cv2.imencode(".png", np.zeros((8, 8, 3), np.uint8))[1].tobytes()
+    try:
+        _sign(credential, _definition(version=__version__, video_id="0000", title="credential check"),
+              "image/png", io.BytesIO(probe), io.BytesIO())
+    except c2pa.C2paError as error:
+        raise InputError(certificate, f"cannot sign C2PA manifests ({error}); C2PA wants a signing "
+                                      "certificate with subject and authority key identifiers, the "
+                                      "digitalSignature key usage and an extended key usage such as "
+                                      "emailProtection") from None
+    return credential
 
 
 def test_credential() -> SigningCredential:
@@ -171,8 +187,18 @@ def test_credential() -> SigningCredential:
 def sign_video(source: str | Path, target: str | Path, *, provenance: Provenance, title: str) -> None:
     """Write ``source`` (an MP4) to ``target`` with a signed C2PA manifest
     naming the video ``title`` (its final file name)."""
-    software = {"name": "talkface", "version": provenance.version}
-    definition = {
+    definition = _definition(version=provenance.version, video_id=provenance.video_id, title=title)
+    try:
+        with open(source, "rb") as unsigned, open(target, "w+b") as signed:
+            _sign(provenance.credential, definition, "video/mp4", unsigned, signed)
+    except c2pa.C2paError as error:
+        raise InputError("signing credential", f"cannot sign the video ({error})") from None
+
+
+def _definition(*, version: str, video_id: str, title: str) -> dict:
+    """The manifest: created by talkface as trained algorithmic media."""
+    software = {"name": "talkface", "version": version}
+    return {
         "claim_generator_info": [software],
         "title": title,
         "assertions": [
@@ -180,21 +206,17 @@ def sign_video(source: str | Path, target: str | Path, *, provenance: Provenance
                 {"action": "c2pa.created", "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA,
                  "softwareAgent": software}]}},
             # Ties the manifest to the invisible watermark in the frames.
-            {"label": _WATERMARK_ASSERTION, "data": {"video_id": provenance.video_id}},
+            {"label": _WATERMARK_ASSERTION, "data": {"video_id": video_id}},
         ],
     }
-    credential = provenance.credential
-    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(credential.algorithm, credential.certificate_chain,
-                                                       credential.private_key, None))  # None: no timestamp authority
-    try:
-        with c2pa.Context.from_dict(_OFFLINE) as context, \
-                c2pa.Builder(definition, context) as builder, \
-                open(source, "rb") as unsigned, open(target, "w+b") as signed:
-            builder.sign(signer, "video/mp4", unsigned, signed)
-    except c2pa.C2paError as error:
-        raise InputError("signing credential", f"cannot sign the video ({error})") from None
-    finally:
-        signer.close()
+
+
+def _sign(credential: SigningCredential, definition: dict, mime_type: str, source, target) -> None:
+    info = c2pa.C2paSignerInfo(credential.algorithm, credential.certificate_chain, credential.private_key,
+                               None)  # no timestamp authority: signing stays offline
+    with c2pa.Signer.from_info(info) as signer, c2pa.Context.from_dict(_OFFLINE) as context, \
+            c2pa.Builder(definition, context) as builder:
+        builder.sign(signer, mime_type, source, target)
 
 
 def read_manifest(path: str | Path) -> Manifest | None:
