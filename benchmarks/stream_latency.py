@@ -14,6 +14,7 @@ microphone delivers them. Two latencies per frame:
 
 import argparse
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -77,6 +78,8 @@ def run(photo: Path, audio: Path, *, size: int, chunk_ms: float) -> dict:
         "processing_ms": {"median": round(float(np.median(processing)) * 1000),
                           "p95": round(float(np.percentile(processing, 95)) * 1000)},
         "notices": notices,
+        # Other work on the machine slows drawing; the figures mean most beside it.
+        "load_average_1min": round(os.getloadavg()[0], 2),
     }
 
 

@@ -16,8 +16,9 @@ class StreamConfig:
     # around an analysis frame: a frame this close to the newest audio is not
     # analysed yet.
     analysis_margin_s: float = 0.03
-    # Audio analysed before the first new frame, so Praat's windows are full.
-    analysis_context_s: float = 0.1
+    # Audio analysed before the first new frame, so Praat's windows are full
+    # (40 ms for pitch, 50 ms for formants, centred on the frame).
+    analysis_context_s: float = 0.05
     # The bounded look-ahead: a video frame at time t is drawn once audio up
     # to t + lookahead_s has arrived. It covers the analysis margin (30 ms),
     # the mouth's lead over the sound (45 ms, ArticulationConfig.lead_s) and

@@ -81,14 +81,13 @@ class Listener:
     def received_s(self) -> float:
         return (self._sample_origin + len(self._samples)) / self.rate
 
-    @property
-    def analysed_s(self) -> float:
-        """Audio time up to which the analysis is final."""
-        return (self._frame_origin + len(self._loudness)) / self.frame_rate
-
     def add(self, samples: np.ndarray) -> None:
-        """Append (N,) float32 samples at the analysis rate and analyse what is now final."""
+        """Append (N,) float32 samples at the analysis rate."""
         self._samples = np.concatenate([self._samples, samples])
+
+    def analyse(self) -> None:
+        """Analyse the audio that has become final since the last call (one
+        call for many chunks costs little more than for one)."""
         final_frames = int((self.received_s - self.config.analysis_margin_s) * self.frame_rate)
         first = self._frame_origin + len(self._loudness)
         if final_frames <= first:

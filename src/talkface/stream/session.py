@@ -82,6 +82,7 @@ class StreamSession:
         self._output: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._closed = False
+        self._aborted = False
         self._error: BaseException | None = None
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="talkface-stream", daemon=True)
@@ -182,80 +183,96 @@ class StreamSession:
         frame_s = 1.0 / config.fps
         stamp = self._stamps()
         arrivals: deque[tuple[float, float]] = deque()  # (audio end, wall time it arrived)
+        due: deque[tuple[int, float, np.ndarray, np.ndarray]] = deque()  # index, time, weights, rotation
         next_index = 0
         level = 0
-        last_drop = time.monotonic()
+        last_change = time.monotonic()
         draw_cost = frame_s  # smoothed seconds to draw one frame
         ended = False
-        while not ended:
-            item = self._input.get()
-            items = [item]
-            while True:  # take everything that has arrived: one analysis for all of it
-                try:
-                    items.append(self._input.get_nowait())
-                except queue.Empty:
-                    break
-            for item in items:
-                if item is _ABORT:
-                    return
-                if item is _FINISH:
-                    ended = True
-                    continue
-                samples, arrived = item
-                listener.add(samples)
-                arrivals.append((listener.received_s, arrived))
-            if ended:
-                # Finishing: silence as long as the look-ahead lets the last frames out.
-                tail = np.zeros(int(config.lookahead_s * config.analysis_rate) + listener.hop, np.float32)
-                listener.add(tail)
+        while due or not ended:
+            if not ended and self._take_input(listener, arrivals, wait=not due):
+                ended = True
+                # Silence as long as the look-ahead lets the last frames out.
+                listener.add(np.zeros(int(config.lookahead_s * config.analysis_rate) + listener.hop, np.float32))
                 arrivals.append((listener.received_s, time.monotonic()))
+            if self._aborted:
+                return
             controls = self._take_controls()
             if controls is not None:
                 motion.set_controls(controls)
                 if controls.head_distance != self._zoom:
                     stamp = self._reframe(controls)
 
-            stride = config.frame_strides[level]
+            # Frames whose look-ahead has arrived get their motion now, in one batch.
             ready_until = listener.received_s - config.lookahead_s
-            due = []
+            indices = []
             while next_index * frame_s <= ready_until + 1e-9:
-                due.append(next_index)
-                next_index += stride
+                indices.append(next_index)
+                next_index += config.frame_strides[level]
+            if indices:
+                listener.analyse()
+                times = np.array(indices) * frame_s
+                weights, rotation = motion.frames(listener.track(), listener.origin_s, times)
+                due.extend(zip(indices, times, weights, rotation))
             if not due:
                 continue
-            while arrivals and arrivals[0][0] < due[0] * frame_s + config.lookahead_s - 1e-9:
-                arrivals.popleft()
-            arrived = arrivals[0][1] if arrivals else time.monotonic()
+
             now = time.monotonic()
-            if not ended and now - arrived > config.max_delay_s:
-                # Behind the voice: drop all but the newest frame and draw less often.
-                due = due[-1:]
-                if level + 1 < len(config.frame_strides):
-                    level += 1
-                    next_index = due[0] + config.frame_strides[level]
-                    self._output.put(StreamNotice(fps=config.fps / config.frame_strides[level],
-                                                  message=f"cannot keep up: drawing at "
-                                                          f"{config.fps / config.frame_strides[level]:.1f} fps"))
-                last_drop = now
-            elif (level > 0 and now - last_drop > config.recover_after_s
+            waited = now - self._arrival(arrivals, due[0][1] + config.lookahead_s)
+            if waited + draw_cost > config.max_delay_s and len(due) > 1:
+                # Behind the voice: skip to the newest frame, and draw less often.
+                while len(due) > 1:
+                    due.popleft()
+                if level + 1 < len(config.frame_strides) and now - last_change > config.max_delay_s:
+                    level, last_change = level + 1, now
+                    next_index = due[-1][0] + config.frame_strides[level]
+                    self._notice(config.fps / config.frame_strides[level], "cannot keep up")
+            elif (level > 0 and now - last_change > config.recover_after_s
                   and draw_cost < config.recover_budget_share * frame_s * config.frame_strides[level - 1]):
-                level -= 1
-                last_drop = now
-                self._output.put(StreamNotice(fps=config.fps / config.frame_strides[level],
-                                              message=f"keeping up again: drawing at "
-                                                      f"{config.fps / config.frame_strides[level]:.1f} fps"))
-            times = np.array(due) * frame_s
+                level, last_change = level - 1, now
+                self._notice(config.fps / config.frame_strides[level], "keeping up again")
+
+            index, t, weights, rotation = due.popleft()
             started = time.monotonic()
-            weights, rotation = motion.frames(listener.track(), listener.origin_s, times)
-            for index, t, w, r in zip(due, times, weights, rotation):
-                image = stamp(self._renderer.render(w, r))
-                while arrivals and arrivals[0][0] < t + config.lookahead_s - 1e-9:
-                    arrivals.popleft()
-                arrived = arrivals[0][1] if arrivals else time.monotonic()
-                self._output.put(StreamFrame(index=index, time_s=float(t), image=image,
-                                             delay_s=time.monotonic() - arrived,
-                                             fps=config.fps / config.frame_strides[level]))
-            draw_cost += 0.3 * ((time.monotonic() - started) / len(due) - draw_cost)
+            image = stamp(self._renderer.render(weights, rotation))
+            done = time.monotonic()
+            draw_cost += 0.3 * (done - started - draw_cost)
+            self._output.put(StreamFrame(index=index, time_s=float(t), image=image,
+                                         delay_s=done - self._arrival(arrivals, t + config.lookahead_s),
+                                         fps=config.fps / config.frame_strides[level]))
+            while len(arrivals) > 1 and arrivals[1][0] <= t + config.lookahead_s:
+                arrivals.popleft()
+
+    def _take_input(self, listener: Listener, arrivals: deque, *, wait: bool) -> bool:
+        """Add the audio that has arrived (waiting for some if ``wait``); True at the end of input."""
+        try:
+            item = self._input.get() if wait else self._input.get_nowait()
+        except queue.Empty:
+            return False
+        while True:
+            if item is _ABORT:
+                self._aborted = True
+                return True
+            if item is _FINISH:
+                return True
+            samples, arrived = item
+            listener.add(samples)
+            arrivals.append((listener.received_s, arrived))
+            try:
+                item = self._input.get_nowait()
+            except queue.Empty:
+                return False
+
+    @staticmethod
+    def _arrival(arrivals: deque, audio_s: float) -> float:
+        """Wall time at which audio up to ``audio_s`` seconds had arrived."""
+        for end, arrived in arrivals:
+            if end >= audio_s - 1e-9:
+                return arrived
+        return time.monotonic()
+
+    def _notice(self, fps: float, why: str) -> None:
+        self._output.put(StreamNotice(fps=fps, message=f"{why}: drawing at {fps:.1f} fps"))
 
     def _take_controls(self) -> Controls | None:
         with self._lock:
