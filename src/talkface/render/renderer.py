@@ -1,6 +1,7 @@
 """Draw frames: the photo on the deformed, rotated face mesh, with the mouth
 interior behind it, in OpenGL (EGL off-screen; Mesa's llvmpipe on a CPU)."""
 
+import cv2
 import moderngl
 import numpy as np
 
@@ -103,7 +104,12 @@ class FrameRenderer:
         # The person layer carries its own mask, warped with it: wherever the
         # head's mesh stretches over background, the fixed plate shows instead.
         alpha = np.clip(rig.person * 255.0, 0, 255).astype(np.uint8)
-        self.photo = ctx.texture((size, size), 4, np.dstack([rig.texture, alpha]).tobytes())
+        photo = np.dstack([rig.texture, alpha])
+        scale = config.texture_scale if size * config.texture_scale <= config.max_texture_side else 1
+        side = size * scale
+        if scale > 1:
+            photo = cv2.resize(photo, (side, side), interpolation=cv2.INTER_LANCZOS4)
+        self.photo = ctx.texture((side, side), 4, np.ascontiguousarray(photo).tobytes())
         plate = background_plate(rig.texture, rig.person)
         self.background = ctx.texture((size, size), 3, np.ascontiguousarray(plate).tobytes())
         for texture in (self.photo, self.background):
