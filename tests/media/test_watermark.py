@@ -5,10 +5,11 @@ import cv2
 import numpy as np
 import pytest
 
+from talkface.cli import NOT_FOUND, main
 from talkface.media.verify import verify
 from talkface.media.watermark import Payload, Watermarker
 
-from ..conftest import TESTDATA
+from ..conftest import TESTDATA, shared_file
 
 
 def _transcode(source, target, *, crf=23, change=lambda frame: frame, keep=lambda t: True):
@@ -75,8 +76,26 @@ def test_the_mark_and_metadata_are_reported(rendered):
     assert result.summary().startswith("synthetic: talkface watermark found")
 
 
+@pytest.mark.parametrize("suffix, options", [(".png", {}), (".jpg", {"quality": 85})])
+def test_a_single_frame_saved_as_an_image_carries_the_mark(rendered, tmp_path, capsys, suffix, options):
+    with av.open(str(rendered)) as container:
+        frame = next(frame for index, frame in enumerate(container.decode(video=0)) if index == 100)
+    still = tmp_path / f"frame{suffix}"
+    frame.to_image().save(still, **options)
+    result = verify(still)
+    assert result.detection.found, f"confidence {result.detection.confidence:.1f}"
+    assert result.detection.payload == verify(rendered).detection.payload
+    assert main(["verify", str(still)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("synthetic: talkface watermark found (confidence ")
+    assert "no C2PA manifest" in printed
+    assert main(["verify", str(shared_file("images", "local_skimage_astronaut.png"))]) == NOT_FOUND
+    assert capsys.readouterr().out.splitlines()[0] == "no talkface watermark found"
+
+
 def test_no_real_video_or_image_has_the_mark():
     files = sorted((TESTDATA / "video").iterdir()) + sorted((TESTDATA / "images").iterdir())
     assert len(files) > 20
-    found = [path.name for path in files if verify(path).detection.found]
-    assert found == []
+    results = {path.name: verify(path) for path in files}
+    assert [name for name, result in results.items() if result.detection.found] == []
+    assert [name for name, result in results.items() if result.manifest] == []
