@@ -20,6 +20,11 @@ from talkface.server.live import LiveSessions, Portraits, portrait_error
 from talkface.server.uploads import read_form
 
 _STATIC = resources.files("talkface.server") / "static"
+CONFIG = web.AppKey("config", ServerConfig)
+JOBS = web.AppKey("jobs", JobQueue)
+PORTRAITS = web.AppKey("portraits", Portraits)
+LIVE = web.AppKey("live", LiveSessions)
+FOLDER = web.AppKey("folder", Path)
 
 
 def create_app(config: ServerConfig = ServerConfig()) -> web.Application:
@@ -27,14 +32,14 @@ def create_app(config: ServerConfig = ServerConfig()) -> web.Application:
     app = web.Application(middlewares=[json_errors],
                           client_max_size=config.max_video_bytes + config.max_audio_bytes)
     folder = Path(tempfile.mkdtemp(prefix="talkface-server-"))
-    app["config"] = config
-    app["jobs"] = JobQueue(config)
-    app["portraits"] = Portraits(config, folder)
-    app["live"] = LiveSessions(config, app["portraits"])
-    app["folder"] = folder
+    app[CONFIG] = config
+    app[JOBS] = JobQueue(config)
+    app[PORTRAITS] = Portraits(config, folder)
+    app[LIVE] = LiveSessions(config, app[PORTRAITS])
+    app[FOLDER] = folder
 
     async def cleanup(app: web.Application) -> None:
-        await asyncio.get_running_loop().run_in_executor(None, app["jobs"].close)
+        await asyncio.get_running_loop().run_in_executor(None, app[JOBS].close)
         shutil.rmtree(folder, ignore_errors=True)
 
     app.on_cleanup.append(cleanup)
@@ -45,7 +50,7 @@ def create_app(config: ServerConfig = ServerConfig()) -> web.Application:
     app.router.add_get("/api/jobs/{job_id}", _job_status)
     app.router.add_get("/api/jobs/{job_id}/video", _job_video)
     app.router.add_post("/api/portraits", _add_portrait)
-    app.router.add_get("/api/live", app["live"].handle)
+    app.router.add_get("/api/live", app[LIVE].handle)
     app.router.add_post("/api/verify", _verify)
     return app
 
@@ -68,7 +73,7 @@ async def _static(request: web.Request) -> web.Response:
 
 
 async def _info(request: web.Request) -> web.Response:
-    config: ServerConfig = request.app["config"]
+    config: ServerConfig = request.app[CONFIG]
     return web.json_response({
         "version": __version__, "size": config.size, "fps": config.stream.fps,
         "lookahead_ms": round(config.stream.lookahead_s * 1000),
@@ -79,7 +84,7 @@ async def _info(request: web.Request) -> web.Response:
 
 
 async def _submit_job(request: web.Request) -> web.Response:
-    config: ServerConfig = request.app["config"]
+    config: ServerConfig = request.app[CONFIG]
     files, texts = await read_form(request, {"photo": config.max_photo_bytes, "audio": config.max_audio_bytes},
                                    required=("photo", "audio"))
     try:
@@ -87,14 +92,14 @@ async def _submit_job(request: web.Request) -> web.Response:
     except ValueError as error:
         raise json_error(400, f"controls: {error}") from None
     try:
-        job = request.app["jobs"].submit(files["photo"], files["audio"], animate_options(controls))
+        job = request.app[JOBS].submit(files["photo"], files["audio"], animate_options(controls))
     except OverflowError as error:
         raise json_error(429, str(error)) from None
     return web.json_response(job.describe(), status=202)
 
 
 def _job(request: web.Request):
-    job = request.app["jobs"].get(request.match_info["job_id"])
+    job = request.app[JOBS].get(request.match_info["job_id"])
     if job is None:
         raise json_error(404, "no such job (finished videos are kept for an hour)")
     return job
@@ -113,11 +118,11 @@ async def _job_video(request: web.Request) -> web.StreamResponse:
 
 
 async def _add_portrait(request: web.Request) -> web.Response:
-    config: ServerConfig = request.app["config"]
+    config: ServerConfig = request.app[CONFIG]
     files, _ = await read_form(request, {"photo": config.max_photo_bytes}, required=("photo",))
     try:
         portrait_id, rig = await asyncio.get_running_loop().run_in_executor(
-            None, request.app["portraits"].add, files["photo"])
+            None, request.app[PORTRAITS].add, files["photo"])
     except InputError as error:
         raise portrait_error(error) from None
     return web.json_response({"portrait": portrait_id, "face": rig.face_number, "faces": rig.face_count},
@@ -125,10 +130,10 @@ async def _add_portrait(request: web.Request) -> web.Response:
 
 
 async def _verify(request: web.Request) -> web.Response:
-    config: ServerConfig = request.app["config"]
+    config: ServerConfig = request.app[CONFIG]
     files, _ = await read_form(request, {"video": config.max_video_bytes}, required=("video",))
     upload = files["video"]
-    path = request.app["folder"] / f"verify-{uuid.uuid4().hex}{upload.suffix}"
+    path = request.app[FOLDER] / f"verify-{uuid.uuid4().hex}{upload.suffix}"
     path.write_bytes(upload.data)
     try:
         result = await asyncio.get_running_loop().run_in_executor(None, api.verify, path)

@@ -75,7 +75,6 @@ class Listener:
         self._loudness = np.zeros(0, np.float32)
         self._pitch = np.zeros(0, np.float32)
         self._formants = np.zeros((0, 2), np.float32)
-        self._speech = np.zeros(0, bool)
 
     @property
     def received_s(self) -> float:
@@ -101,10 +100,6 @@ class Listener:
         self._pitch = np.r_[self._pitch, measured.pitch_hz[new]]
         self._formants = np.r_[self._formants, measured.formants_hz[new]]
         self._trim()
-        # Voice activity is judged against the recent levels, as the offline
-        # stage judges it against the whole file's.
-        self._speech = voice_activity(Prosody(frame_rate=self.frame_rate, loudness_db=self._loudness,
-                                              pitch_hz=self._pitch, formants_hz=self._formants))
 
     def _trim(self) -> None:
         keep_frames = int(self.config.history_s * self.frame_rate)
@@ -126,8 +121,15 @@ class Listener:
         """Stream time of the first frame of ``track()``."""
         return self._frame_origin / self.frame_rate
 
-    def track(self) -> AudioTrack:
-        """The analysed history as an AudioTrack; its time 0 is ``origin_s``."""
-        return AudioTrack(duration=len(self._loudness) / self.frame_rate, frame_rate=self.frame_rate,
-                          loudness_db=self._loudness, pitch_hz=self._pitch, formants_hz=self._formants,
-                          speech=self._speech, phones=None)
+    def track(self, until_s: float) -> AudioTrack:
+        """The analysed history up to stream time ``until_s`` as an AudioTrack;
+        its time 0 is ``origin_s``. What a frame is drawn from depends only on
+        audio up to its own look-ahead, however the audio was chunked."""
+        end = max(0, min(len(self._loudness), int(round(until_s * self.frame_rate)) - self._frame_origin))
+        prosody = Prosody(frame_rate=self.frame_rate, loudness_db=self._loudness[:end],
+                          pitch_hz=self._pitch[:end], formants_hz=self._formants[:end])
+        # Voice activity is judged against the recent levels, as the offline
+        # stage judges it against the whole file's.
+        return AudioTrack(duration=end / self.frame_rate, frame_rate=self.frame_rate,
+                          loudness_db=prosody.loudness_db, pitch_hz=prosody.pitch_hz,
+                          formants_hz=prosody.formants_hz, speech=voice_activity(prosody), phones=None)

@@ -183,16 +183,18 @@ class StreamSession:
         frame_s = 1.0 / config.fps
         stamp = self._stamps()
         arrivals: deque[tuple[float, float]] = deque()  # (audio end, wall time it arrived)
-        due: deque[tuple[int, float, np.ndarray, np.ndarray]] = deque()  # index, time, weights, rotation
+        due: deque[tuple[int, float]] = deque()  # frame index, time
         next_index = 0
         level = 0
-        last_change = time.monotonic()
+        last_change = -np.inf  # when the frame rate last changed
         draw_cost = frame_s  # smoothed seconds to draw one frame
         ended = False
         while due or not ended:
             if not ended and self._take_input(listener, arrivals, wait=not due):
                 ended = True
-                # Silence as long as the look-ahead lets the last frames out.
+                # Frames cover the audio, as a video of it would (t < its end);
+                # silence as long as the look-ahead lets the last of them out.
+                audio_end = listener.received_s
                 listener.add(np.zeros(int(config.lookahead_s * config.analysis_rate) + listener.hop, np.float32))
                 arrivals.append((listener.received_s, time.monotonic()))
             if self._aborted:
@@ -203,17 +205,15 @@ class StreamSession:
                 if controls.head_distance != self._zoom:
                     stamp = self._reframe(controls)
 
-            # Frames whose look-ahead has arrived get their motion now, in one batch.
+            # Frames whose look-ahead has arrived are due; one analysis for all of them.
             ready_until = listener.received_s - config.lookahead_s
-            indices = []
-            while next_index * frame_s <= ready_until + 1e-9:
-                indices.append(next_index)
-                next_index += config.frame_strides[level]
-            if indices:
+            if ended:
+                ready_until = min(ready_until, audio_end - 1e-6)
+            if next_index * frame_s <= ready_until + 1e-9:
                 listener.analyse()
-                times = np.array(indices) * frame_s
-                weights, rotation = motion.frames(listener.track(), listener.origin_s, times)
-                due.extend(zip(indices, times, weights, rotation))
+            while next_index * frame_s <= ready_until + 1e-9:
+                due.append((next_index, next_index * frame_s))
+                next_index += config.frame_strides[level]
             if not due:
                 continue
 
@@ -232,9 +232,11 @@ class StreamSession:
                 level, last_change = level - 1, now
                 self._notice(config.fps / config.frame_strides[level], "keeping up again")
 
-            index, t, weights, rotation = due.popleft()
+            index, t = due.popleft()
             started = time.monotonic()
-            image = stamp(self._renderer.render(weights, rotation))
+            weights, rotation = motion.frames(listener.track(t + config.lookahead_s), listener.origin_s,
+                                              np.array([t]))
+            image = stamp(self._renderer.render(weights[0], rotation[0]))
             done = time.monotonic()
             draw_cost += 0.3 * (done - started - draw_cost)
             self._output.put(StreamFrame(index=index, time_s=float(t), image=image,
