@@ -32,9 +32,10 @@ def articulate(audio: AudioTrack, times: np.ndarray, *,
         ``MOUTH_CHANNELS`` plus ``mouthClose``, each (F,) float64 in [0, 1].
     """
     sample_times = times + config.lead_s
+    acoustic_times = times + config.acoustic_lead_s
     phones = audio.phones
     trust = 0.0 if phones is None else (1.0 if phones.confidence >= 0.9 else config.recognised_phone_share)
-    acoustic = _acoustic_shapes(audio, sample_times, config) if trust < 1.0 else 0.0
+    acoustic = _acoustic_shapes(audio, acoustic_times, config) if trust < 1.0 else 0.0
     if trust > 0.0:
         labels, starts, ends = _segments(audio, config)
         visemes = _viseme_blend(labels, starts, ends, sample_times, config)
@@ -44,7 +45,8 @@ def articulate(audio: AudioTrack, times: np.ndarray, *,
     else:
         blended = acoustic
         closure = touch = np.zeros(len(times))
-    closure = np.maximum(closure * trust, _acoustic_closures(audio, sample_times, config) * (1.0 - trust))
+    if trust < 1.0:
+        closure = np.maximum(closure * trust, _acoustic_closures(audio, acoustic_times, config) * (1.0 - trust))
     channels = {name: blended[:, i] for i, name in enumerate(MOUTH_CHANNELS)}
     channels["mouthUpperUp"] = np.maximum(channels["mouthUpperUp"], 0.45 * touch)
     channels["jawOpen"] = channels["jawOpen"] * (1.0 - 0.6 * touch)
@@ -93,6 +95,8 @@ def _acoustic_shapes(audio: AudioTrack, sample_times, config) -> np.ndarray:
     f2 = np.where(np.isfinite(f2), f2, 1500.0)
     voiced = (audio.pitch_hz > 0).astype(np.float64)
     opening = np.clip((f1 - config.closed_f1_hz) / (config.open_f1_hz - config.closed_f1_hz), 0, 1)
+    opening = (1.0 - config.acoustic_loudness_share) * opening \
+        + config.acoustic_loudness_share * _relative_loudness(audio, audio.loudness_db, config)
     spread = np.clip((f2 - config.neutral_f2_hz) / (config.front_f2_hz - config.neutral_f2_hz), 0, 1)
     rounding = np.clip((config.neutral_f2_hz - f2) / (config.neutral_f2_hz - config.back_f2_hz), 0, 1) \
         * (1.0 - opening)
@@ -152,14 +156,20 @@ def _closure_envelope(labels, starts, ends, phone_set, times, config):
     return envelope
 
 
-def _loudness_gain(audio: AudioTrack, times, config):
-    """(F,) jaw gain from how loud the voice is relative to its own speech level."""
+def _relative_loudness(audio: AudioTrack, level_db: np.ndarray, config) -> np.ndarray:
+    """``level_db`` mapped to [0, 1]: 1 at the speaker's loud level (95th
+    percentile of speech), 0 at ``loudness_range_db`` below it."""
     speech_levels = audio.loudness_db[audio.speech]
     top = np.percentile(speech_levels, 95) if speech_levels.size else 0.0
+    return np.clip(1.0 - (top - level_db.astype(np.float64)) / config.loudness_range_db, 0.0, 1.0)
+
+
+def _loudness_gain(audio: AudioTrack, times, config):
+    """(F,) jaw gain from how loud the voice is relative to its own speech level."""
     # The loudest level within a syllable's reach: short pauses keep the
     # gain of the speech around them, so a held shape stays held.
     level = maximum_filter1d(audio.loudness_db.astype(np.float64), size=15)  # 150 ms
-    loud = np.clip(1.0 - (top - audio.at(level, times)) / config.loudness_range_db, 0.0, 1.0)
+    loud = _relative_loudness(audio, audio.at(level, times), config)
     return config.quiet_jaw_gain + (config.loud_jaw_gain - config.quiet_jaw_gain) * loud
 
 

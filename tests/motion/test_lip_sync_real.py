@@ -1,0 +1,58 @@
+"""Our mouth against real speakers' mouths, measured by dlib on the real videos."""
+
+from functools import lru_cache
+
+import numpy as np
+import pytest
+
+from talkface.audio.track import analyse_audio
+from talkface.eval.lip_sync import lagged_correlation
+from talkface.eval.report import evaluate_video
+from talkface.motion.generate import motion_from_audio
+from tests.conftest import shared_file
+
+pytest.importorskip("dlib")
+
+# GRID clips and what is said in them (the corpus encodes it in the file name).
+GRID = {"lipnet_grid_pwij3p.mpg": "place white in j three please",
+        "lipnet_grid_bbaf2n.mpg": "bin blue at f two now"}
+
+
+@lru_cache(maxsize=None)
+def _real(name: str):
+    """dlib's measurement of the real video (mouth curve, loudness, fps)."""
+    return evaluate_video(shared_file("video", name))
+
+
+def _our_mouth(audio, frames: int, fps: float) -> np.ndarray:
+    """(F,) how far our lips part: the jaw, shut by lip closures."""
+    motion = motion_from_audio(audio, fps=fps)
+    opening = motion.weight("jawOpen") * (1.0 - motion.weight("mouthClose"))
+    return opening[:frames]
+
+
+@pytest.mark.parametrize("name", sorted(GRID))
+def test_aligned_mouth_follows_the_real_speaker_in_step(name):
+    video = shared_file("video", name)
+    real = _real(name)
+    ours = _our_mouth(analyse_audio(video, transcript=GRID[name]), real.frames, real.fps)
+    sync = lagged_correlation(ours, real.curves.mouth[:len(ours)], fps=real.fps, max_lag=5)
+    # The loudness envelope as the mouth reaches about 0.5 on these clips,
+    # Rhubarb with the transcript about 0.52 (issue figures).
+    assert sync.r0 >= 0.58
+    # Neither ahead of nor behind the real mouth by more than one frame (40 ms).
+    assert abs(sync.lead) <= 1
+
+
+def test_mouth_is_still_in_the_real_speakers_silences():
+    video = shared_file("video", "lipnet_grid_bbaf2n.mpg")
+    real = _real("lipnet_grid_bbaf2n.mpg")
+    ours = _our_mouth(analyse_audio(video), real.frames, real.fps)
+    envelope = real.curves.envelope[:len(ours)]
+    quiet = envelope < np.nanpercentile(envelope, 90) - 25.0
+    # The clip opens with more than 300 ms of silence: inside it, past the
+    # 100 ms the mouth may take to settle, nothing moves.
+    first_sound = int(np.argmin(quiet))
+    assert first_sound >= 8
+    assert np.ptp(ours[:first_sound - 3]) < 0.01
+    assert ours[quiet].mean() < 0.2 * ours[~quiet].mean()
