@@ -80,3 +80,75 @@ def test_background_does_not_move_with_the_head(renderer, grace_rig):
     change = np.abs(turned[far] - rest[far]).max(axis=1)
     # Unchanged but for a few pixels of rounding where the head's triangles end.
     assert (change <= 2).mean() > 0.999 and change.max() <= 8
+
+
+def test_jaw_moves_nothing_beside_the_face(renderer, grace_rig):
+    rest = renderer.render(_weights(), np.zeros(3)).astype(int)
+    open_jaw = renderer.render(_weights(jawOpen=1.0), np.zeros(3)).astype(int)
+    # Pixels more than 0.5 interocular distances outside the face oval and
+    # above the chin (below it the throat follows the chin): hair, ears and
+    # background stay as they are.
+    face = np.zeros(grace_rig.person.shape, np.uint8)
+    cv2.fillPoly(face, [grace_rig.landmarks[idx.FACE_OVAL, :2].round().astype(np.int32)], 1)
+    distance = cv2.distanceTransform(1 - face, cv2.DIST_L2, 5)
+    beside = distance > 0.5 * grace_rig.interocular
+    beside[int(grace_rig.landmarks[idx.CHIN, 1]):] = False
+    change = np.abs(open_jaw[beside] - rest[beside]).max(axis=1)
+    assert (change <= 2).mean() > 0.999
+
+
+def test_turns_do_not_stretch_the_face_into_streaks(renderer):
+    # A face triangle seen edge-on in the photo that opens up several times
+    # its size in a turn smears its few pixels into streaks.
+    triangles = renderer.mesh.triangles
+    rest = renderer.vertex_positions(_weights(), np.zeros(3))
+
+    def areas(points):
+        a, b, c = (points[triangles[:, i], :2] for i in range(3))
+        return np.cross(b - a, c - a)
+
+    rest_areas = areas(rest)
+    visible = np.abs(rest_areas) > 20.0  # pixels^2; slivers are not seen anyway
+    for rotation in ([20.0, 0.0, 0.0], [-20.0, 0.0, 0.0], [0.0, 15.0, 0.0], [0.0, -15.0, 0.0]):
+        stretch = areas(renderer.vertex_positions(_weights(), np.array(rotation))) / rest_areas
+        assert stretch[visible].max() < 3.0, rotation
+
+
+def test_a_moving_face_keeps_its_fine_detail(renderer, grace_rig):
+    # Sub-pixel head motion resamples the photo; the face's detail (variance
+    # of its Laplacian) must survive it.
+    x0, y0 = grace_rig.landmarks[idx.FACE_OVAL, :2].min(axis=0).astype(int)
+    x1, y1 = grace_rig.landmarks[idx.FACE_OVAL, :2].max(axis=0).astype(int)
+
+    def detail(frame):
+        grey = cv2.cvtColor(frame[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY).astype(float)
+        return cv2.Laplacian(grey, cv2.CV_64F).var()
+
+    photo = detail(grace_rig.texture)
+    for rotation in ([0.4, 0.3, 0.0], [1.0, 0.5, 0.3]):
+        assert detail(renderer.render(_weights(), np.array(rotation))) > 0.7 * photo, rotation
+
+
+@pytest.fixture(scope="module")
+def parted_lips_rig():
+    from talkface.face.rig import analyse_photo
+    from talkface.media.read_image import read_image
+    from tests.conftest import shared_file
+    # Lips slightly parted over a dark mouth, no teeth showing.
+    return analyse_photo(read_image(shared_file("images", "liveportrait_source_s1.jpg")), size=256)
+
+
+def test_lips_parted_over_a_dark_mouth_open_onto_teeth(parted_lips_rig):
+    rig = parted_lips_rig
+    with FrameRenderer(rig) as renderer:
+        rest = renderer.render(_weights(), np.zeros(3))
+        frame = renderer.render(_weights(jawOpen=1.0), np.zeros(3)).astype(float).mean(axis=2)
+        positions = renderer.vertex_positions(_weights(jawOpen=1.0), np.zeros(3))
+    # At rest the photo's own mouth shows as it is.
+    assert np.abs(rest.astype(float) - rig.texture).mean() < 1.5
+    top = positions[idx.LIPS_INNER_UPPER[5], :2]
+    bottom = positions[idx.LIPS_INNER_LOWER[5], :2]
+    column = frame[int(top[1]) + 1:int(bottom[1]), int(round(top[0])) + 2]
+    thirds = np.array_split(column, 3)
+    assert thirds[0].max() > thirds[1].mean() + 60   # upper teeth over the cavity
+    assert thirds[2].max() > thirds[1].mean() + 30   # lower teeth

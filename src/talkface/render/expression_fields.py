@@ -64,10 +64,11 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
 
     # Jaw: the lower lip drops fully, the chin a little less; the jaw turns
     # about joints in front of the ears, so the drop fades to nothing at the
-    # jaw angles (about 1.2 interocular distances out: nothing beside the
-    # face, hair or background, moves) and down the neck.
+    # jaw angles (about one interocular distance either side of the
+    # midline: nothing beside the face, hair or background, moves) and down
+    # the neck.
     chin_y = lm[idx.CHIN, 1]
-    lateral = 1.0 - _smoothstep(np.abs(local[:, 0]) / 1.2)
+    lateral = 1.0 - _smoothstep(np.abs(local[:, 0]))
     neck = 1.0 - _smoothstep((local[:, 1] - chin_y) / 0.7)
     jaw_weight = config.chin_share * _smoothstep(below_lips / 0.15) * lateral * neck
     # The lower lip parts from the upper one in a lens shape: fully in the
