@@ -185,7 +185,9 @@ function onLiveMessage(live, data) {
     $("chip-live").hidden = false;
     show($("notice"), live.kind === "mic" ? "Live: speak and watch." : "Live preview of your recording.");
   } else if (message.type === "notice") {
-    show($("notice"), `This computer is busy: ${message.message}.`);
+    const full = state.info ? state.info.fps : 25;
+    show($("notice"), message.fps >= full ? `Back to the full ${full} frames a second.`
+      : `This computer is busy: ${message.fps.toFixed(1)} frames a second, to stay in time with the voice.`);
   } else if (message.type === "error") {
     live.error = message.error;
     show($("notice"), message.error, "error");
@@ -204,6 +206,7 @@ async function drawFrame(live, buffer) {
   bitmap.close();
   $("placeholder").hidden = true;
   window.talkface.frames += 1;
+  if (live.closed) return;  // a last frame decoded after the session ended
   const now = performance.now();
   live.frames.push(now);
   while (live.frames.length && now - live.frames[0] > 1000) live.frames.shift();
