@@ -1,5 +1,6 @@
 """Decode any audio PyAV reads (or a video's audio track) to mono PCM."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -8,6 +9,9 @@ import numpy as np
 from talkface.errors import InputError
 
 ANALYSIS_RATE = 16000  # what the phone recogniser's acoustic model was trained on
+# Decoded audio is handed on in pieces of about this length: long enough
+# that per-piece overhead vanishes, short enough that an hour never sits in memory.
+PIECE_S = 10.0
 
 
 def decode_audio(path: str | Path, *, sample_rate: int = ANALYSIS_RATE) -> np.ndarray:
@@ -18,32 +22,58 @@ def decode_audio(path: str | Path, *, sample_rate: int = ANALYSIS_RATE) -> np.nd
     Raises:
         InputError: missing file, no audio track, undecodable data.
     """
+    return np.concatenate(list(decode_audio_pieces(path, sample_rate=sample_rate)))
+
+
+def decode_audio_pieces(path: str | Path, *, sample_rate: int = ANALYSIS_RATE,
+                        piece_s: float = PIECE_S) -> Iterator[np.ndarray]:
+    """The audio of ``decode_audio`` as consecutive (n,) float32 pieces of
+    about ``piece_s`` seconds (the last may be shorter), decoded as they are
+    asked for, so memory does not grow with the length of the file.
+
+    Raises:
+        InputError: as ``decode_audio``; a file that turns out to be corrupt
+            part-way raises when its bad part is reached.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(path, "file not found")
     if path.is_dir():
         raise InputError(path, "is a folder, not an audio file")
-    chunks = []
+    piece_length = max(1, int(piece_s * sample_rate))
+    pending, pending_length, decoded_any = [], 0, False
     try:
         with av.open(str(path)) as container:
             if not container.streams.audio:
                 raise InputError(path, "has no audio track")
             stream = container.streams.audio[0]
             resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
-            for frame in container.decode(stream):
-                for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray().reshape(-1))
-            for out in resampler.resample(None):
-                chunks.append(out.to_ndarray().reshape(-1))
+            for samples in _resampled(container, stream, resampler):
+                pending.append(samples)
+                pending_length += len(samples)
+                if pending_length >= piece_length:
+                    decoded_any = True
+                    yield np.clip(np.concatenate(pending), -1.0, 1.0)
+                    pending, pending_length = [], 0
     except InputError:
         raise
     except av.error.FFmpegError as error:
         raise InputError(path, f"cannot decode audio ({_ffmpeg_reason(error)})") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise InputError(path, f"cannot decode audio ({error})") from None
-    if not chunks:
+    if pending_length:
+        yield np.clip(np.concatenate(pending), -1.0, 1.0)
+    elif not decoded_any:
         raise InputError(path, "audio track is empty")
-    return np.clip(np.concatenate(chunks), -1.0, 1.0).astype(np.float32)
+
+
+def _resampled(container, stream, resampler) -> Iterator[np.ndarray]:
+    """(n,) float32 mono samples of each decoded frame, then the resampler's tail."""
+    for frame in container.decode(stream):
+        for out in resampler.resample(frame):
+            yield out.to_ndarray().reshape(-1)
+    for out in resampler.resample(None):
+        yield out.to_ndarray().reshape(-1)
 
 
 def _ffmpeg_reason(error: Exception) -> str:

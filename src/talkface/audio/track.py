@@ -1,19 +1,32 @@
 """The AudioTrack: the timeline the motion stage reads."""
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from talkface.audio.decode import ANALYSIS_RATE, decode_audio
-from talkface.audio.phones import PhoneTimeline, align_phones, recognise_phones
-from talkface.audio.prosody import measure_prosody
+from talkface.audio.decode import ANALYSIS_RATE, PIECE_S, decode_audio_pieces
+from talkface.audio.phones import PhoneConfig, PhoneTimeline, _chunks, align_phones, recognise_phones
+from talkface.audio.prosody import Prosody, ProsodyConfig, measure_prosody
 from talkface.audio.voice_activity import has_voice, voice_activity
 from talkface.errors import InputError
 
 # Peak level below which a file counts as silent (about -80 dBFS): quieter
 # than the dither noise of a 16-bit recording.
 _SILENCE_PEAK = 1e-4
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    # Audio is analysed in blocks of about this length, so an hour takes the
+    # memory a minute does. Blocks end where the phone recogniser cuts its
+    # own pieces, so the phones are exactly those of the whole recording.
+    block_s: float = 60.0
+    # Pitch and formants of a block are measured with this much of the
+    # neighbouring audio on each side: Praat's analysis windows reach 40 ms
+    # and its pitch path is smoothed over a few hundred ms.
+    context_s: float = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,31 +75,65 @@ LANGUAGES = ("auto", "en", "any")
 def analyse_samples(samples: np.ndarray, *, sample_rate: int = ANALYSIS_RATE,
                     transcript: str | None = None, language: str = "auto",
                     source: str | Path = "audio") -> AudioTrack:
-    """Analyse (N,) float32 mono ``samples`` at ``sample_rate`` Hz.
+    """Analyse (N,) float32 mono ``samples`` at ``sample_rate`` Hz (see ``analyse_pieces``)."""
+    step = int(PIECE_S * sample_rate)
+    return analyse_pieces((samples[i:i + step] for i in range(0, len(samples), step)), sample_rate=sample_rate,
+                          transcript=transcript, language=language, source=source)
+
+
+def analyse_audio(path: str | Path, *, transcript: str | None = None, language: str = "auto") -> AudioTrack:
+    """Decode the audio file at ``path`` piece by piece and analyse it (see ``analyse_pieces``)."""
+    return analyse_pieces(decode_audio_pieces(path), transcript=transcript, language=language, source=path)
+
+
+def analyse_pieces(pieces: Iterable[np.ndarray], *, sample_rate: int = ANALYSIS_RATE,
+                   transcript: str | None = None, language: str = "auto", source: str | Path = "audio",
+                   config: AnalysisConfig = AnalysisConfig()) -> AudioTrack:
+    """Analyse a recording given as consecutive (n,) float32 mono pieces at
+    ``sample_rate`` Hz, one bounded block at a time.
 
     ``language``: "en" reads English phones, "any" reads only the acoustics
     (formants, loudness, voicing: any language, singing), "auto" both,
     the motion stage blending them by how far the phones can be trusted.
+    Alignment to a ``transcript`` needs the whole recording at once, so only
+    then are the samples kept until the end.
 
     Raises:
-        InputError: the audio is silent or holds no voice.
+        InputError: the audio is silent or holds no voice, or ``language`` is unknown.
     """
-    if len(samples) == 0 or np.max(np.abs(samples)) < _SILENCE_PEAK:
+    if language not in LANGUAGES:
+        raise InputError(f"language {language!r}", f"must be one of {', '.join(LANGUAGES)}")
+    recognise = transcript is None and language != "any"
+    prosody_parts, phone_parts, kept = [], [], []
+    length, peak = 0, 0.0
+    for start, block, before, after in _blocks(pieces, sample_rate, config):
+        length += len(block)
+        peak = max(peak, float(np.max(np.abs(block))))
+        prosody_parts.append(_block_prosody(start, block, before, after, sample_rate))
+        if recognise:
+            phone_parts.append(_shifted(recognise_phones(block, sample_rate=sample_rate), start / sample_rate))
+        elif transcript is not None:
+            kept.append(block)
+    if length == 0 or peak < _SILENCE_PEAK:
         raise InputError(source, "audio is silent")
-    prosody = measure_prosody(samples, sample_rate=sample_rate)
+    prosody = Prosody(frame_rate=prosody_parts[0].frame_rate,
+                      loudness_db=np.concatenate([p.loudness_db for p in prosody_parts]),
+                      pitch_hz=np.concatenate([p.pitch_hz for p in prosody_parts]),
+                      formants_hz=np.concatenate([p.formants_hz for p in prosody_parts]))
     speech = voice_activity(prosody)
     if not has_voice(prosody, speech):
         raise InputError(source, "no voice found in the audio (only noise or silence)")
-    if language not in LANGUAGES:
-        raise InputError(f"language {language!r}", f"must be one of {', '.join(LANGUAGES)}")
     if transcript is not None:
-        phones = align_phones(samples, transcript, sample_rate=sample_rate)
+        phones = align_phones(np.concatenate(kept), transcript, sample_rate=sample_rate)
     elif language == "any":
         phones = None
     else:
-        phones = recognise_phones(samples, sample_rate=sample_rate)
+        phones = PhoneTimeline(labels=tuple(label for part in phone_parts for label in part.labels),
+                               starts=np.concatenate([part.starts for part in phone_parts]),
+                               ends=np.concatenate([part.ends for part in phone_parts]),
+                               confidence=phone_parts[0].confidence)
     return AudioTrack(
-        duration=len(samples) / sample_rate,
+        duration=length / sample_rate,
         frame_rate=prosody.frame_rate,
         loudness_db=prosody.loudness_db,
         pitch_hz=prosody.pitch_hz,
@@ -96,6 +143,57 @@ def analyse_samples(samples: np.ndarray, *, sample_rate: int = ANALYSIS_RATE,
     )
 
 
-def analyse_audio(path: str | Path, *, transcript: str | None = None, language: str = "auto") -> AudioTrack:
-    """Decode the audio file at ``path`` and analyse it (see ``analyse_samples``)."""
-    return analyse_samples(decode_audio(path), transcript=transcript, language=language, source=path)
+def _blocks(pieces: Iterable[np.ndarray], sample_rate: int,
+            config: AnalysisConfig) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """(first sample, block, audio just before, audio just after) for
+    consecutive blocks of about ``config.block_s`` seconds.
+
+    A block is a run of whole phone-recogniser pieces: ``_chunks`` cuts the
+    buffer exactly as it would cut the whole recording, because the buffer
+    always reaches past the block by more than the recogniser looks ahead.
+    """
+    phone_config = PhoneConfig()
+    block_length = int(config.block_s * sample_rate)
+    context = _prosody_hop(sample_rate) * int(round(config.context_s * ProsodyConfig().frame_rate))
+    reach = int(1.25 * phone_config.chunk_s * sample_rate) + context  # the recogniser's look-ahead, and context
+    pieces = iter(pieces)
+    buffer, before, start, exhausted = np.zeros(0, np.float32), np.zeros(0, np.float32), 0, False
+    while True:
+        gathered = [buffer]
+        while not exhausted and sum(map(len, gathered)) < block_length + reach:
+            piece = next(pieces, None)
+            exhausted = piece is None
+            if piece is not None:
+                gathered.append(np.asarray(piece, dtype=np.float32))
+        buffer = np.concatenate(gathered)
+        if len(buffer) == 0:
+            return
+        end = 0
+        for offset, chunk in _chunks(buffer, sample_rate, phone_config):
+            if end and round(offset * sample_rate) + len(chunk) > block_length:
+                break
+            end = round(offset * sample_rate) + len(chunk)
+        yield start, buffer[:end], before, buffer[end:end + context]
+        before, buffer = buffer[max(0, end - context):end].copy(), buffer[end:].copy()
+        start += end
+
+
+def _block_prosody(start: int, block: np.ndarray, before: np.ndarray, after: np.ndarray,
+                   sample_rate: int) -> Prosody:
+    """Prosody of the frames in ``block`` (frame i at sample i * hop of the
+    recording), measured with the audio around it."""
+    hop = _prosody_hop(sample_rate)
+    whole = measure_prosody(np.concatenate([before, block, after]), sample_rate=sample_rate)
+    first = len(before) // hop
+    count = -(-(start + len(block)) // hop) - -(-start // hop)
+    return Prosody(frame_rate=whole.frame_rate, loudness_db=whole.loudness_db[first:first + count],
+                   pitch_hz=whole.pitch_hz[first:first + count], formants_hz=whole.formants_hz[first:first + count])
+
+
+def _prosody_hop(sample_rate: int) -> int:
+    return int(round(sample_rate / ProsodyConfig().frame_rate))
+
+
+def _shifted(timeline: PhoneTimeline, seconds: float) -> PhoneTimeline:
+    return PhoneTimeline(labels=timeline.labels, starts=timeline.starts + seconds, ends=timeline.ends + seconds,
+                         confidence=timeline.confidence, words=timeline.words)
