@@ -156,3 +156,29 @@ def test_resampler_keeps_the_sound():
     assert abs(len(out) - 16000) < 64
     spectrum = np.abs(np.fft.rfft(out[1000:15000]))
     assert abs(np.argmax(spectrum) * 16000 / 14000 - 440) < 3
+
+
+def test_head_distance_reframes_mid_stream(grace_rig, speech):
+    from talkface.face.rig import analyse_photo
+    from talkface.media.read_image import read_image
+    photo = read_image(shared_file("images", "local_matplotlib_grace_hopper.jpg"))
+    closer = analyse_photo(photo, size=512, zoom=1.3).texture.astype(np.float64)
+    still = Controls(motion_intensity=0.0)
+    with StreamSession(grace_rig, controls=still, config=PATIENT, photo=photo) as session:
+        session.push(speech[:8000], 16000)
+        before = session.next_event(timeout=60).image
+        session.set_controls(Controls(motion_intensity=0.0, head_distance=1.3))
+        session.push(speech[8000:16000], 16000)
+        session.finish()
+        frames = []
+        while (event := session.next_event(timeout=60)) is not None:
+            frames.append(event.image)
+    after = frames[-1]
+
+    def likeness(image, reference):
+        return np.corrcoef(image.astype(np.float64).ravel(), reference.ravel())[0, 1]
+
+    # Before the change the frame is the photo as framed at first; after it,
+    # the photo framed closer.
+    assert likeness(before, closer) < 0.9 < likeness(after, closer)
+    assert likeness(after, grace_rig.texture.astype(np.float64)) < 0.9
