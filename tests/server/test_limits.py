@@ -104,6 +104,10 @@ def test_sessions_are_capped_and_malformed_messages_answered(small_server):
             assert (await first.receive_json(timeout=10))["error"].startswith("audio must be 16-bit")
             await first.send_json({"type": "controls", "controls": {"emotion": "angry", "speed": 2}})
             assert (await first.receive_json(timeout=10))["error"].startswith("controls: unknown control 'speed'")
+            # A message over the size limit ends the connection with "message too big".
+            await first.send_bytes(bytes(2 * 1024 * 1024))
+            closing = await first.receive(timeout=30)
+            assert closing.type == aiohttp.WSMsgType.CLOSE and first.close_code == 1009
             await first.close()
 
             # With the first session gone there is room again.

@@ -10,6 +10,8 @@ Protocol (one session per connection):
   server text  {"type": "notice", "fps": F, "message": "..."}   (the frame rate changed)
   client text  {"type": "stop"}   the last frames come, then {"type": "end"}
   server text  {"type": "error", "error": "..."}   a message it could not use; the session goes on
+A message over ServerConfig.max_message_bytes closes the connection with
+WebSocket code 1009 (message too big).
 """
 
 import asyncio
@@ -143,7 +145,11 @@ class _Connection:
                     break
             elif message.type == WSMsgType.BINARY:
                 await self._audio(message.data)
-            else:  # closing, closed, or an error such as an oversized message
+            elif message.type == WSMsgType.ERROR:  # an oversized or broken frame ends the connection
+                await _send_error(self.ws, f"unreadable message ({message.data}); the limit is "
+                                           f"{self.config.max_message_bytes // 1024} kB a message")
+                break
+            else:  # closing or closed
                 break
         await self.ws.close()
 

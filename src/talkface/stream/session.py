@@ -109,7 +109,8 @@ class StreamSession:
         self._input.put((samples, arrived))
 
     def set_controls(self, controls: Controls) -> None:
-        """Steer the face from the next frame on (gaze, emotion and intensity ease there)."""
+        """Steer the face from the next frame on (gaze, emotion and intensity
+        ease there; the seed stays the one the session started with)."""
         if controls.head_distance != self._controls.head_distance and self._photo is None:
             raise ValueError("changing the head distance needs the photo the session was made from")
         with self._lock:
