@@ -51,11 +51,12 @@ def run(photo: Path, audio: Path, *, size: int, chunk_ms: float) -> dict:
 
         feeder = threading.Thread(target=feed)
         feeder.start()
-        frames, notices = [], []
+        frames, notices, sizes = [], [], {}
         while (event := session.next_event(timeout=30)) is not None:
             now = time.monotonic()
             if isinstance(event, StreamFrame):
                 frames.append((event.time_s, now, event.delay_s))
+                sizes[event.image.shape[0]] = sizes.get(event.image.shape[0], 0) + 1
             elif isinstance(event, StreamNotice):
                 notices.append(event.message)
         feeder.join()
@@ -71,7 +72,7 @@ def run(photo: Path, audio: Path, *, size: int, chunk_ms: float) -> dict:
     return {
         "audio": audio.name, "size": size, "chunk_ms": chunk_ms, "audio_s": round(duration, 2),
         "lookahead_ms": config.lookahead_s * 1000,
-        "frames": len(frames), "frames_expected": int(duration * config.fps),
+        "frames": len(frames), "frames_expected": int(duration * config.fps), "frames_by_size": sizes,
         "sustained_fps": round((len(live) - 1) / (walls[-1] - walls[0]), 1),
         "sound_to_face_ms": {"median": round(float(np.median(sound_to_face)) * 1000),
                              "p95": round(float(np.percentile(sound_to_face, 95)) * 1000)},

@@ -7,7 +7,7 @@ Protocol (one session per connection):
   server binary  a frame: uint32 index, float32 time (s), float32 delay (s), all
                  little-endian, then the JPEG
   client text  {"type": "controls", "controls": {...}}   (any time; answered with the new controls)
-  server text  {"type": "notice", "fps": F, "message": "..."}   (the frame rate changed)
+  server text  {"type": "notice", "fps": F, "size": S, "message": "..."}   (frame rate or size changed)
   client text  {"type": "stop"}   the last frames come, then {"type": "end"}
   server text  {"type": "error", "error": "..."}   a message it could not use; the session goes on
 A message over ServerConfig.max_message_bytes closes the connection with
@@ -249,7 +249,8 @@ class _Connection:
                 await self.ws.send_json({"type": "end"})
                 return
             if isinstance(event, StreamNotice):
-                await self.ws.send_json({"type": "notice", "fps": event.fps, "message": event.message})
+                await self.ws.send_json({"type": "notice", "fps": event.fps, "size": event.size,
+                                         "message": event.message})
             else:
                 await self.ws.send_bytes(event)
 

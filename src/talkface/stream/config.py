@@ -32,13 +32,16 @@ class StreamConfig:
     # A frame whose audio arrived longer ago than this is dropped rather than
     # drawn late: the session keeps pace with the voice instead of drifting.
     max_delay_s: float = 0.25
-    # When frames are dropped the session draws every 2nd, then 3rd frame
-    # (12.5, 8.3 fps at 25): a lower frame rate keeps the lips in time.
-    frame_strides: tuple[int, ...] = (1, 2, 3)
-    # Back to a higher frame rate after this long without dropping, if the
-    # measured drawing time fits that rate's frame interval with this margin.
+    # What the session gives up when it cannot keep up, one step at a time:
+    # (draw every n-th frame, share of the full size). Size goes first
+    # (half the side is a quarter of the pixels to draw): lips read at
+    # 25 fps more than in sharp detail. Then 12.5 and 8.3 fps.
+    quality_steps: tuple[tuple[int, float], ...] = ((1, 1.0), (1, 0.5), (2, 0.5), (3, 0.5))
+    # After this long at a step without falling behind the session tries
+    # the step above; each failed try doubles the wait, up to the maximum,
+    # so a busy machine does not make it flicker between steps.
     recover_after_s: float = 3.0
-    recover_budget_share: float = 0.75
+    max_recover_after_s: float = 48.0
     # Controls move the face over this long instead of jumping (emotion
     # onsets in video run 0.3-0.5 s).
     control_ramp_s: float = 0.4

@@ -1,11 +1,13 @@
 """A live session: audio chunks in, timed video frames out as soon as they are ready."""
 
+import dataclasses
 import queue
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from talkface import __version__
@@ -28,7 +30,8 @@ class StreamFrame:
 
     index: frame number at the configured fps (skipped numbers were dropped).
     time_s: where the frame belongs on the audio's timeline, seconds from the first sample.
-    image: (S, S, 3) uint8 RGB.
+    image: (S, S, 3) uint8 RGB; S is the rig's size, or less while the
+        session cannot keep up (see StreamConfig.quality_steps).
     delay_s: wall-clock seconds from the arrival of the audio that completed
         this frame (its look-ahead included) to the frame being ready.
     fps: the frame rate the session is drawing at now.
@@ -43,9 +46,10 @@ class StreamFrame:
 
 @dataclass(frozen=True)
 class StreamNotice:
-    """The session changed how it draws: ``fps`` now, and why."""
+    """The session changed how it draws: ``fps`` and frame ``size`` (pixels) now, and why."""
 
     fps: float
+    size: int
     message: str
 
 
@@ -60,8 +64,8 @@ class StreamSession:
     notices with ``next_event``. Frame t is drawn once audio up to
     t + ``config.lookahead_s`` has arrived. A frame that would come out more
     than ``config.max_delay_s`` after its audio is dropped, and the session
-    lowers its frame rate (announced by a StreamNotice) rather than fall
-    behind the voice; it returns to the full rate once it keeps up again.
+    draws smaller or fewer frames (announced by a StreamNotice) rather than
+    fall behind the voice; it returns to full quality once it keeps up again.
 
     ``photo`` (the full image the rig was framed from) lets ``set_controls``
     change the head distance, which reframes the face.
@@ -73,7 +77,8 @@ class StreamSession:
                  label: LabelStyle | None = LabelStyle()):
         self.config = config
         self.size = rig.size
-        self._rig, self._photo, self._face, self._label = rig, photo, face, label
+        self._full_rig = self._rig = rig
+        self._photo, self._face, self._label = photo, face, label
         self._controls = controls
         self._zoom = controls.head_distance
         self._pending_controls: Controls | None = None
@@ -187,7 +192,8 @@ class StreamSession:
         due: deque[tuple[int, float]] = deque()  # frame index, time
         next_index = 0
         level = 0
-        last_change = -np.inf  # when the frame rate last changed
+        last_change = -np.inf  # when the quality last changed
+        recover_after = config.recover_after_s
         draw_cost = frame_s  # smoothed seconds to draw one frame
         ended = False
         while due or not ended:
@@ -204,7 +210,8 @@ class StreamSession:
             if controls is not None:
                 motion.set_controls(controls)
                 if controls.head_distance != self._zoom:
-                    stamp = self._reframe(controls)
+                    self._reframe(controls.head_distance, config.quality_steps[level][1])
+                    stamp = self._stamps()
 
             # Frames whose look-ahead has arrived are due; one analysis for all of them.
             ready_until = listener.received_s - config.lookahead_s
@@ -214,24 +221,34 @@ class StreamSession:
                 listener.analyse()
             while next_index * frame_s <= ready_until + 1e-9:
                 due.append((next_index, next_index * frame_s))
-                next_index += config.frame_strides[level]
+                next_index += config.quality_steps[level][0]
             if not due:
                 continue
 
             now = time.monotonic()
             waited = now - self._arrival(arrivals, due[0][1] + config.lookahead_s)
+            step = None
             if waited + draw_cost > config.max_delay_s and len(due) > 1:
-                # Behind the voice: skip to the newest frame, and draw less often.
+                # Behind the voice: skip to the newest frame, and draw less.
                 while len(due) > 1:
                     due.popleft()
-                if level + 1 < len(config.frame_strides) and now - last_change > config.max_delay_s:
-                    level, last_change = level + 1, now
-                    next_index = due[-1][0] + config.frame_strides[level]
-                    self._notice(config.fps / config.frame_strides[level], "cannot keep up")
-            elif (level > 0 and now - last_change > config.recover_after_s
-                  and draw_cost < config.recover_budget_share * frame_s * config.frame_strides[level - 1]):
-                level, last_change = level - 1, now
-                self._notice(config.fps / config.frame_strides[level], "keeping up again")
+                if level + 1 < len(config.quality_steps) and now - last_change > config.max_delay_s:
+                    if now - last_change < recover_after:  # the last step up did not hold
+                        recover_after = min(2 * recover_after, config.max_recover_after_s)
+                    step, why = level + 1, "cannot keep up"
+            elif level > 0 and now - last_change > recover_after:
+                step, why = level - 1, "trying to draw more again"
+            if step is not None:
+                stride, share = config.quality_steps[step]
+                if share != config.quality_steps[level][1]:
+                    self._reframe(self._zoom, share)
+                    stamp = self._stamps()
+                    draw_cost = frame_s
+                level, last_change = step, time.monotonic()
+                next_index = due[-1][0] + stride
+                self._output.put(StreamNotice(fps=config.fps / stride, size=self._rig.size,
+                                              message=f"{why}: drawing {self._rig.size}² at "
+                                                      f"{config.fps / stride:.1f} fps"))
 
             index, t = due.popleft()
             started = time.monotonic()
@@ -242,7 +259,7 @@ class StreamSession:
             draw_cost += 0.3 * (done - started - draw_cost)
             self._output.put(StreamFrame(index=index, time_s=float(t), image=image,
                                          delay_s=done - self._arrival(arrivals, t + config.lookahead_s),
-                                         fps=config.fps / config.frame_strides[level]))
+                                         fps=config.fps / config.quality_steps[level][0]))
             while len(arrivals) > 1 and arrivals[1][0] <= t + config.lookahead_s:
                 arrivals.popleft()
 
@@ -274,27 +291,39 @@ class StreamSession:
                 return arrived
         return time.monotonic()
 
-    def _notice(self, fps: float, why: str) -> None:
-        self._output.put(StreamNotice(fps=fps, message=f"{why}: drawing at {fps:.1f} fps"))
-
     def _take_controls(self) -> Controls | None:
         with self._lock:
             controls, self._pending_controls = self._pending_controls, None
         return controls
 
-    def _reframe(self, controls: Controls):
-        """A new head distance: frame the photo again and rebuild the renderer."""
-        self._rig = analyse_photo(self._photo, size=self.size, face=self._face, zoom=controls.head_distance)
+    def _reframe(self, zoom: float, share: float) -> None:
+        """Frame the photo at ``zoom`` (head distance), drawn at ``share`` of
+        the full size, and rebuild the renderer for it."""
+        if zoom != self._zoom:
+            self._full_rig = analyse_photo(self._photo, size=self.size, face=self._face, zoom=zoom)
+            self._zoom = zoom
+        self._rig = self._full_rig if share == 1.0 else scaled_rig(self._full_rig, _even(self.size * share))
         self._renderer.close()
         self._renderer = FrameRenderer(self._rig)
-        self._zoom = controls.head_distance
-        return self._stamps()
 
     def _stamps(self):
         """The visible label and the invisible watermark every frame carries."""
-        size = (self.size, self.size)
+        size = (self._rig.size, self._rig.size)
         mark = Watermarker(size, payload_for(__version__, LIVE_VIDEO_ID)).apply
         if self._label is None:
             return mark
         label = VisibleLabel(size, self._label).apply
         return lambda frame: mark(label(frame))
+
+
+def _even(pixels: float) -> int:
+    return max(64, int(round(pixels / 2)) * 2)
+
+
+def scaled_rig(rig: FaceRig, size: int) -> FaceRig:
+    """``rig`` at another output size: the same framing, fewer pixels to draw."""
+    scale = size / rig.size
+    return dataclasses.replace(
+        rig, texture=cv2.resize(rig.texture, (size, size), interpolation=cv2.INTER_AREA),
+        person=cv2.resize(rig.person, (size, size), interpolation=cv2.INTER_AREA),
+        landmarks=(rig.landmarks * scale).astype(rig.landmarks.dtype), interocular=rig.interocular * scale)

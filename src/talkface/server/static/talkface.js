@@ -185,9 +185,9 @@ function onLiveMessage(live, data) {
     $("chip-live").hidden = false;
     show($("notice"), live.kind === "mic" ? "Live: speak and watch." : "Live preview of your recording.");
   } else if (message.type === "notice") {
-    const full = state.info ? state.info.fps : 25;
-    show($("notice"), message.fps >= full ? `Back to the full ${full} frames a second.`
-      : `This computer is busy: ${message.fps.toFixed(1)} frames a second, to stay in time with the voice.`);
+    const full = state.info || { fps: 25, size: 512 };
+    show($("notice"), message.fps >= full.fps && message.size >= full.size ? "Back to full quality."
+      : `This computer is busy: drawing ${message.size}×${message.size} at ${message.fps.toFixed(1)} frames a second, to stay in time with the voice.`);
   } else if (message.type === "error") {
     live.error = message.error;
     show($("notice"), message.error, "error");
