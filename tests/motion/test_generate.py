@@ -79,6 +79,15 @@ def test_long_pause_relaxes_short_pause_holds_no_chatter_in_silence():
     assert jaw[int(4.3 * FPS):].max() < 0.02
 
 
+def test_lips_part_for_a_breath_before_an_utterance_then_close_for_its_m():
+    motion = motion_from_audio(_track(SPEECH, 5.0), fps=FPS)
+    jaw, close = motion.weight("jawOpen"), motion.weight("mouthClose")
+    # The 1.6 s pause before "ma" at 2.5 s: still at first, parted 100 ms before the voice.
+    assert jaw[int(1.3 * FPS):int(2.0 * FPS)].max() < 0.01
+    assert 0.05 < jaw[int(2.4 * FPS)] < 0.15
+    assert close[int(2.4 * FPS)] < 0.1 < 0.9 < close[int(2.52 * FPS)]
+
+
 def test_blinks_at_a_natural_rate_with_a_quick_close_and_slower_open():
     long_speech = []
     t = 0.0

@@ -37,9 +37,9 @@ def test_aligned_mouth_follows_the_real_speaker_in_step(name):
     real = _real(name)
     ours = _our_mouth(analyse_audio(video, transcript=GRID[name]), real.frames, real.fps)
     sync = lagged_correlation(ours, real.curves.mouth[:len(ours)], fps=real.fps, max_lag=5)
-    # The loudness envelope as the mouth reaches about 0.5 on these clips,
-    # Rhubarb with the transcript about 0.52 (issue figures).
-    assert sync.r0 >= 0.58
+    # The loudness envelope as the mouth reaches 0.50 and 0.63 on these
+    # clips, Rhubarb with the transcript about 0.52.
+    assert sync.r0 >= 0.62
     # Neither ahead of nor behind the real mouth by more than one frame (40 ms).
     assert abs(sync.lead) <= 1
 

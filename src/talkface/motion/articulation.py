@@ -56,6 +56,7 @@ def articulate(audio: AudioTrack, times: np.ndarray, *,
     for name in MOUTH_CHANNELS:
         scale = gain * config.jaw_scale if name == "jawOpen" else np.sqrt(gain)
         channels[name] = np.clip(channels[name] * scale * gate, 0.0, 1.0)
+    channels["jawOpen"] = np.maximum(channels["jawOpen"], _inhale(audio, sample_times, config))
     # Closures are not scaled: a quiet p closes the lips as firmly as a loud one.
     channels["mouthClose"] = np.clip(closure, 0.0, 1.0)
     return channels
@@ -171,6 +172,25 @@ def _loudness_gain(audio: AudioTrack, times, config):
     level = maximum_filter1d(audio.loudness_db.astype(np.float64), size=15)  # 150 ms
     loud = _relative_loudness(audio, audio.at(level, times), config)
     return config.quiet_jaw_gain + (config.loud_jaw_gain - config.quiet_jaw_gain) * loud
+
+
+def _inhale(audio: AudioTrack, times, config) -> np.ndarray:
+    """(F,) jaw opening of the breath taken before each utterance that follows
+    a pause: rising over ``inhale_s`` to the voice onset, released after it."""
+    speech = np.r_[False, audio.speech, False].astype(np.int8)
+    onsets = np.flatnonzero(np.diff(speech) == 1) / audio.frame_rate
+    offsets = np.flatnonzero(np.diff(speech) == -1) / audio.frame_rate
+    # The pause before each onset; before the first one the speaker may have
+    # been silent for any time.
+    pauses = onsets - np.r_[-np.inf, offsets[:-1]]
+    opening = np.zeros(len(times))
+    # Near the start of the audio the breath takes the time there is, down to half.
+    for onset in onsets[(pauses >= config.inhale_pause_s) & (onsets >= 0.5 * config.inhale_s)]:
+        span = min(config.inhale_s, onset)
+        rise = np.clip((times - (onset - span)) / span, 0.0, 1.0)
+        fall = np.clip(1.0 - (times - onset) / config.inhale_release_s, 0.0, 1.0)
+        opening = np.maximum(opening, config.inhale_jaw * np.sin(0.5 * np.pi * rise) ** 2 * fall)
+    return opening
 
 
 def _speech_gate(audio: AudioTrack, times, config):
