@@ -212,6 +212,8 @@ class StreamSession:
                 if controls.head_distance != self._zoom:
                     self._reframe(controls.head_distance, config.quality_steps[level][1])
                     stamp = self._stamps()
+                    # Frames missed while reframing are dropped, but say nothing about keeping up.
+                    last_change = max(last_change, time.monotonic())
 
             # Frames whose look-ahead has arrived are due; one analysis for all of them.
             ready_until = listener.received_s - config.lookahead_s
