@@ -25,6 +25,9 @@ JOBS = web.AppKey("jobs", JobQueue)
 PORTRAITS = web.AppKey("portraits", Portraits)
 LIVE = web.AppKey("live", LiveSessions)
 FOLDER = web.AppKey("folder", Path)
+# Portrait analyses and verifications keep a core busy each: as many run at
+# once as jobs may, the rest wait their turn.
+ANALYSES = web.AppKey("analyses", asyncio.Semaphore)
 
 
 def create_app(config: ServerConfig = ServerConfig()) -> web.Application:
@@ -37,6 +40,7 @@ def create_app(config: ServerConfig = ServerConfig()) -> web.Application:
     app[PORTRAITS] = Portraits(config, folder)
     app[LIVE] = LiveSessions(config, app[PORTRAITS])
     app[FOLDER] = folder
+    app[ANALYSES] = asyncio.Semaphore(config.max_jobs)
 
     async def cleanup(app: web.Application) -> None:
         await asyncio.get_running_loop().run_in_executor(None, app[JOBS].close)
@@ -92,7 +96,8 @@ async def _submit_job(request: web.Request) -> web.Response:
     except ValueError as error:
         raise json_error(400, f"controls: {error}") from None
     try:
-        job = request.app[JOBS].submit(files["photo"], files["audio"], animate_options(controls))
+        job = await asyncio.get_running_loop().run_in_executor(  # writing the uploads takes a while
+            None, request.app[JOBS].submit, files["photo"], files["audio"], animate_options(controls))
     except OverflowError as error:
         raise json_error(429, str(error)) from None
     return web.json_response(job.describe(), status=202)
@@ -121,8 +126,9 @@ async def _add_portrait(request: web.Request) -> web.Response:
     config: ServerConfig = request.app[CONFIG]
     files, _ = await read_form(request, {"photo": config.max_photo_bytes}, required=("photo",))
     try:
-        portrait_id, rig = await asyncio.get_running_loop().run_in_executor(
-            None, request.app[PORTRAITS].add, files["photo"])
+        async with request.app[ANALYSES]:
+            portrait_id, rig = await asyncio.get_running_loop().run_in_executor(
+                None, request.app[PORTRAITS].add, files["photo"])
     except InputError as error:
         raise portrait_error(error) from None
     return web.json_response({"portrait": portrait_id, "face": rig.face_number, "faces": rig.face_count},
@@ -134,9 +140,10 @@ async def _verify(request: web.Request) -> web.Response:
     files, _ = await read_form(request, {"video": config.max_video_bytes}, required=("video",))
     upload = files["video"]
     path = request.app[FOLDER] / f"verify-{uuid.uuid4().hex}{upload.suffix}"
-    path.write_bytes(upload.data)
     try:
-        result = await asyncio.get_running_loop().run_in_executor(None, api.verify, path)
+        async with request.app[ANALYSES]:
+            await asyncio.get_running_loop().run_in_executor(None, path.write_bytes, upload.data)
+            result = await asyncio.get_running_loop().run_in_executor(None, api.verify, path)
     except InputError as error:
         raise json_error(422, f"video: {error.problem}") from None
     finally:
