@@ -2,6 +2,7 @@
 
     python benchmarks/stream_latency.py                     # 512², 30 ms chunks, the RD_Radio clip
     python benchmarks/stream_latency.py --chunk-ms 20 --size 256 --audio speech.wav
+    python benchmarks/stream_latency.py --full-quality-only   # 512² throughout, late frames dropped
 
 A speech file is pushed into a StreamSession in chunks at the pace a
 microphone delivers them. Two latencies per frame:
@@ -32,12 +33,11 @@ DEFAULT_AUDIO = SHARED / "audio" / "sadtalker_RD_Radio31_000.wav"
 RATE = 48000  # what a browser's microphone delivers
 
 
-def run(photo: Path, audio: Path, *, size: int, chunk_ms: float) -> dict:
+def run(photo: Path, audio: Path, *, size: int, chunk_ms: float, config: StreamConfig) -> dict:
     rig = analyse_photo(read_image(photo), size=size)
     samples = (decode_audio(audio, sample_rate=RATE) * 32767).astype(np.int16)
     chunk = int(RATE * chunk_ms / 1000)
     pushes = []  # (audio end in seconds, wall time pushed)
-    config = StreamConfig()
     with StreamSession(rig, config=config) as session:
         def feed():
             start = time.monotonic()
@@ -90,10 +90,13 @@ def main() -> None:
     parser.add_argument("--audio", type=Path, default=DEFAULT_AUDIO)
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--chunk-ms", type=float, nargs="+", default=[20.0, 40.0])
+    parser.add_argument("--full-quality-only", action="store_true",
+                        help="never draw smaller or fewer frames (late frames are still dropped)")
     args = parser.parse_args()
     photo = args.photo or demo_inputs()[0]
+    config = StreamConfig(quality_steps=((1, 1.0),)) if args.full_quality_only else StreamConfig()
     for chunk_ms in args.chunk_ms:
-        print(json.dumps(run(photo, args.audio, size=args.size, chunk_ms=chunk_ms)))
+        print(json.dumps(run(photo, args.audio, size=args.size, chunk_ms=chunk_ms, config=config)))
 
 
 if __name__ == "__main__":
