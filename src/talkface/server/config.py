@@ -23,9 +23,10 @@ class ServerConfig:
     job_timeout_s: float = 1800.0
     # Finished videos are kept this long for download, then deleted.
     job_retention_s: float = 3600.0
-    # Portraits uploaded for live sessions, kept this long and at most this many.
+    # Portraits uploaded for live sessions, kept this long and at most this
+    # many: each holds its decoded photo (up to ~100 MB for the largest).
     portrait_retention_s: float = 3600.0
-    max_portraits: int = 32
+    max_portraits: int = 8
     # A live session closes after this long without audio or control
     # messages, and after this long in all.
     session_idle_s: float = 30.0
