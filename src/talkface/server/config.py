@@ -24,9 +24,11 @@ class ServerConfig:
     # Finished videos are kept this long for download, then deleted.
     job_retention_s: float = 3600.0
     # Portraits uploaded for live sessions, kept this long and at most this
-    # many: each holds its decoded photo (up to ~100 MB for the largest).
+    # many, each at most this many pixels on its longer side (48 MB): enough
+    # to frame a face at twice the head distance in a 512² video.
     portrait_retention_s: float = 3600.0
-    max_portraits: int = 8
+    max_portraits: int = 16
+    max_portrait_side: int = 4096
     # A live session closes after this long without audio or control
     # messages, and after this long in all.
     session_idle_s: float = 30.0

@@ -69,6 +69,11 @@ class Portraits:
             image = read_image(path)
         finally:
             path.unlink(missing_ok=True)
+        longest = max(image.shape[:2])
+        if longest > self.config.max_portrait_side:
+            scale = self.config.max_portrait_side / longest
+            image = cv2.resize(image, (round(image.shape[1] * scale), round(image.shape[0] * scale)),
+                               interpolation=cv2.INTER_AREA)
         rig = analyse_photo(image, size=self.config.size)
         portrait_id = uuid.uuid4().hex
         with self._lock:
