@@ -24,6 +24,14 @@ class RenderConfig:
     # How far the iris travels at eyeLookIn/Out = 1 (a 30-degree look), as a
     # share of the eye's width.
     full_look_share: float = 0.22
+    # A blink pulls the upper lid down with the skin up to this far above it
+    # (interocular units), which reaches the lid crease. Under glasses only
+    # the lid itself, so the rims stay rigid.
+    lid_band: float = 0.3
+    glasses_lid_band: float = 0.12
+    # Under glasses, brows move only above this height over the eyes (the
+    # top of a typical frame's rims); below it the frame would bend.
+    glasses_rim_height: float = 0.3
     # Head turns use the landmark depth, but no deeper than this behind the
     # nose tip (the cheek bones lie ~1 interocular distance behind it, the
     # face's outline ~1.5). Deeper outline points would barely move while the

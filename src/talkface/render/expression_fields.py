@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.path import Path as Polygon
 
 from talkface.face import landmark_indices as idx
+from talkface.face.glasses import wears_glasses
 from talkface.face.rig import FaceRig
 from talkface.motion.arkit import ARKIT_INDEX
 from talkface.render.config import RenderConfig
@@ -108,9 +109,10 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
         fields[f"mouthFrown{side}"] = np.c_[outward[side] * 0.02 * corner[side], 0.08 * corner[side]]
         # Each side lifts its half of the upper lip; both together lift it all.
         fields[f"mouthUpperUp{side}"] = np.c_[zero, -0.06 * upper_lift * side_share[side]]
-    fields.update(_eye_fields(local, lm))
+    glasses = wears_glasses(rig.texture, rig.landmarks, rig.interocular)
+    fields.update(_eye_fields(local, lm, lid_band=config.glasses_lid_band if glasses else config.lid_band))
     fields.update(_gaze_and_lid_fields(local, lm))
-    fields.update(_brow_fields(local, lm))
+    fields.update(_brow_fields(local, lm, still_above_eyes=config.glasses_rim_height if glasses else 0.0))
     fields.update(_cheek_and_nose_fields(local, lm))
 
     names = tuple(fields)
@@ -124,10 +126,11 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     )
 
 
-def _eye_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
+def _eye_fields(local: np.ndarray, lm: np.ndarray, *, lid_band: float) -> dict[str, np.ndarray]:
     """eyeBlink: the upper lid comes down to a closing line just above the
     lower lid (where real lids meet); what is inside the eye folds onto that
-    line and the lid skin above stretches down over it."""
+    line and the lid skin above (``lid_band`` interocular distances of it)
+    stretches down over it."""
     fields = {}
     for side, upper, lower, iris in (("Right", idx.RIGHT_EYE_UPPER, idx.RIGHT_EYE_LOWER, idx.RIGHT_IRIS),
                                      ("Left", idx.LEFT_EYE_UPPER, idx.LEFT_EYE_LOWER, idx.LEFT_IRIS)):
@@ -140,9 +143,9 @@ def _eye_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
         within = (x >= up_x[0]) & (x <= up_x[-1])
         # Fade to nothing beyond the corners and toward the brow.
         across = 1.0 - _smoothstep((np.maximum(up_x[0] - x, x - up_x[-1])) / 0.12)
-        above = 1.0 - _smoothstep((top - local[:, 1]) / 0.3)
+        above = 1.0 - _smoothstep((top - local[:, 1]) / lid_band)
         dy = np.zeros(len(local))
-        lid_skin = (local[:, 1] <= top) & (top - local[:, 1] < 0.3)
+        lid_skin = (local[:, 1] <= top) & (top - local[:, 1] < lid_band)
         dy = np.where(lid_skin, (closing_line - top) * above * across, dy)
         inside = np.zeros(len(local), dtype=bool)
         inside[np.r_[upper[1:-1], lower[1:-1], iris]] = True
@@ -182,9 +185,11 @@ def _cheek_and_nose_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.nd
     return fields
 
 
-def _brow_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
-    """Brows lift with the forehead skin above them; the eyes stay put."""
-    eye_top = min(lm[idx.RIGHT_EYE_UPPER, 1].min(), lm[idx.LEFT_EYE_UPPER, 1].min())
+def _brow_fields(local: np.ndarray, lm: np.ndarray, *, still_above_eyes: float) -> dict[str, np.ndarray]:
+    """Brows lift with the forehead skin above them; the eyes stay put, and
+    so does everything up to ``still_above_eyes`` above them (the rims of
+    glasses)."""
+    eye_top = min(lm[idx.RIGHT_EYE_UPPER, 1].min(), lm[idx.LEFT_EYE_UPPER, 1].min()) - still_above_eyes
     keep_eyes = _smoothstep((eye_top - local[:, 1]) / 0.15)
     inner = _gaussian(local, lm[idx.BROWS_INNER], 0.25) * keep_eyes
     fields = {"browInnerUp": np.c_[np.zeros(len(local)), -0.12 * inner]}

@@ -179,6 +179,12 @@ class FrameRenderer:
     def render(self, weights: np.ndarray, rotation: np.ndarray) -> np.ndarray:
         """One (S, S, 3) uint8 RGB frame."""
         positions = self.vertex_positions(weights, rotation)
+        # Another renderer in this process (another session, a test) may
+        # hold the current OpenGL context: make this one current while drawing.
+        with self.ctx:
+            return self._draw(positions, weights)
+
+    def _draw(self, positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
         moved = np.linalg.norm(positions[:, :2] - self._rest[:, :2], axis=1)
         self.face_positions.write(np.c_[positions, moved].astype(np.float32).tobytes())
 
