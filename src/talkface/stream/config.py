@@ -21,9 +21,10 @@ class StreamConfig:
     analysis_context_s: float = 0.05
     # The bounded look-ahead: a video frame at time t is drawn once audio up
     # to t + lookahead_s has arrived. It covers the analysis margin (30 ms),
-    # the mouth's lead over the sound (45 ms, ArticulationConfig.lead_s) and
-    # the 50 ms formant smoothing's reach forward (20 ms), with 25 ms to spare
-    # for stop closures. Latency is this plus the processing time.
+    # the mouth's lead over the sound (35 ms, ArticulationConfig.acoustic_lead_s)
+    # and the 50 ms formant smoothing's reach forward (20 ms), with 35 ms to
+    # see the sound come back after a stop closure. Latency is this plus the
+    # processing time.
     lookahead_s: float = 0.12
     # Level statistics (voice activity thresholds, the loudness gain) are
     # taken over this much recent audio: long enough to span several
@@ -57,5 +58,5 @@ class StreamConfig:
     head: HeadConfig = field(default_factory=HeadConfig)
 
     def __post_init__(self):
-        if self.lookahead_s < self.analysis_margin_s + self.articulation.lead_s:
+        if self.lookahead_s < self.analysis_margin_s + self.articulation.acoustic_lead_s:
             raise ValueError("lookahead_s must cover the analysis margin and the mouth's lead")
