@@ -49,6 +49,13 @@ class RenderConfig:
     # 3x a 1024 frame is 3072 px (38 MB); beyond this the photo is uploaded
     # as it is.
     max_texture_side: int = 4096
+    # A face turned away in the photo hides its far side, which a turn back
+    # toward the camera would have to show: turns that way ease off (softly,
+    # from half the limit) so the face's yaw stays within this many degrees
+    # of frontal, but always allow min_reveal_deg; turns the other way and
+    # frontal faces (limit 35 against turns of +-20) are not affected.
+    max_turn_from_frontal_deg: float = 35.0
+    min_reveal_deg: float = 6.0
     # Rings of mesh points around the face, as multiples of the face oval's
     # size from its centre: the first carries hair, ears and jaw line, the
     # second fades head motion into the fixed background.

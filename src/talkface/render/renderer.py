@@ -94,6 +94,9 @@ class FrameRenderer:
         # Heads turn about the top of the neck: below the eyes, well behind the face.
         self.pivot = np.array([eyes[0], lips[1], landmarks[idx.NOSE_TIP, 2] + 1.5 * rig.interocular])
         self._rest = self.mesh.vertices.astype(np.float64)
+        photo_yaw = float(rig.head_pose[0])
+        self._reveal_sign = -np.sign(photo_yaw)
+        self._reveal_limit = max(config.min_reveal_deg, config.max_turn_from_frontal_deg - abs(photo_yaw))
         self._turn_depth = np.minimum(
             self._rest[:, 2], landmarks[idx.NOSE_TIP, 2] + config.turn_depth_limit * rig.interocular)
 
@@ -171,10 +174,19 @@ class FrameRenderer:
         moved = self._rest.copy()
         moved[:, :2] += self.fields.displacement(np.asarray(weights, dtype=np.float64))
         if np.any(rotation):
-            turn = angles_to_rotation(*rotation)
+            turn = angles_to_rotation(self._eased_yaw(float(rotation[0])), rotation[1], rotation[2])
             turned = self.pivot + (np.c_[moved[:, :2], self._turn_depth] - self.pivot) @ turn.T
             moved += self.mesh.head_weight[:, None] * (turned - moved)
         return moved
+
+    def _eased_yaw(self, yaw: float) -> float:
+        """``yaw`` with turns toward the side the photo hides eased off
+        beyond half of ``_reveal_limit``, approaching the limit."""
+        reveal = yaw * self._reveal_sign
+        knee = 0.5 * self._reveal_limit
+        if reveal <= knee:
+            return yaw
+        return self._reveal_sign * (knee + knee * np.tanh((reveal - knee) / knee))
 
     def render(self, weights: np.ndarray, rotation: np.ndarray) -> np.ndarray:
         """One (S, S, 3) uint8 RGB frame."""
