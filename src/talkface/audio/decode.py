@@ -12,6 +12,10 @@ ANALYSIS_RATE = 16000  # what the phone recogniser's acoustic model was trained 
 # Decoded audio is handed on in pieces of about this length: long enough
 # that per-piece overhead vanishes, short enough that an hour never sits in memory.
 PIECE_S = 10.0
+# Below this sample rate a file cannot hold speech (its band would end under
+# 2 kHz, past the first formants only); a header claiming less is corrupt or
+# hostile, and resampling it up would turn a small file into hours of audio.
+MIN_SOURCE_RATE = 4000
 
 
 def decode_audio(path: str | Path, *, sample_rate: int = ANALYSIS_RATE) -> np.ndarray:
@@ -20,7 +24,8 @@ def decode_audio(path: str | Path, *, sample_rate: int = ANALYSIS_RATE) -> np.nd
     Reads wav, flac, mp3, m4a, ogg and the first audio track of a video file.
 
     Raises:
-        InputError: missing file, no audio track, undecodable data.
+        InputError: missing file, no audio track, undecodable data, a
+            sample rate too low for speech.
     """
     return np.concatenate(list(decode_audio_pieces(path, sample_rate=sample_rate)))
 
@@ -47,6 +52,11 @@ def decode_audio_pieces(path: str | Path, *, sample_rate: int = ANALYSIS_RATE,
             if not container.streams.audio:
                 raise InputError(path, "has no audio track")
             stream = container.streams.audio[0]
+            if stream.codec_context is None:  # FFmpeg knows the container, not the codec
+                raise InputError(path, "audio codec not supported (no decoder for it)")
+            if stream.rate and stream.rate < MIN_SOURCE_RATE:
+                raise InputError(path, f"sample rate {stream.rate} Hz is too low for speech "
+                                       f"(at least {MIN_SOURCE_RATE} Hz)")
             resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
             for samples in _resampled(container, stream, resampler):
                 pending.append(samples)

@@ -1,6 +1,6 @@
 """Checks on where a video will be written, done before any work starts."""
 
-import os
+import tempfile
 from pathlib import Path
 
 from talkface.errors import InputError
@@ -8,6 +8,10 @@ from talkface.errors import InputError
 
 def check_output_path(path: str | Path, *, overwrite: bool = False) -> Path:
     """The output path, if a file can be written there.
+
+    Writability is tried, not inferred from permission bits: a read-only
+    filesystem, or a folder the system refuses even to root, passes a
+    permission check and still fails the first write.
 
     Raises:
         InputError: the folder is missing or not writable, the path is a
@@ -19,8 +23,11 @@ def check_output_path(path: str | Path, *, overwrite: bool = False) -> Path:
         raise InputError(path, "is a folder; give a file name such as out.mp4")
     if not folder.is_dir():
         raise InputError(path, f"folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise InputError(path, f"folder {folder} is not writable")
     if path.exists() and not overwrite:
         raise InputError(path, "already exists (use --overwrite to replace it)")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.stem}.", suffix=".probe"):
+            pass
+    except OSError as error:
+        raise InputError(path, f"folder {folder} is not writable ({error.strerror or error})") from None
     return path
