@@ -102,7 +102,8 @@ void main() {
     float across = (mouth.x - 0.5) * mouth_width;
     // The dental arch curves back: teeth get shorter and darker toward the corners.
     float arch = clamp(1.0 - pow(abs(2.0 * mouth.x - 1.0), 2.2), 0.0, 1.0);
-    float soft = 0.02 * unit;
+    // Edges as soft as a photo's (~1 mm): crisper teeth look pasted on.
+    float soft = 0.03 * unit;
 
     // The cavity, darkest at the back; the wet inner lips catch some light
     // along its edges.
@@ -116,10 +117,10 @@ void main() {
 
     float tooth = across / (incisor_width * unit);
     float edge = abs(fract(tooth) - 0.5) * 2.0;          // 1 at a gap between teeth
-    float gaps = 1.0 - 0.28 * pow(edge, 10.0);
+    float gaps = 1.0 - 0.2 * pow(edge, 6.0);
     float rounded = 1.0 - 0.12 * pow(edge, 3.0);          // tooth tips are rounded
     // Lower incisors are narrower: their gaps come twice as often.
-    float lower_gaps = 1.0 - 0.3 * pow(abs(fract(2.0 * tooth) - 0.5) * 2.0, 8.0);
+    float lower_gaps = 1.0 - 0.2 * pow(abs(fract(2.0 * tooth) - 0.5) * 2.0, 6.0);
     float lower_edge = lower_teeth * unit * arch * rounded * open;
     vec3 lower = teeth * 0.85 * lower_gaps * (0.65 + 0.35 * arch);
     c = mix(c, lower, smoothstep(-soft, soft, lower_edge - from_bottom));
