@@ -3,6 +3,7 @@
 import pytest
 
 import talkface.api as api
+from talkface.media.verify import verify
 
 from ..conftest import shared_file
 
@@ -13,3 +14,9 @@ def rendered(tmp_path_factory):
     api.animate(shared_file("images", "liveportrait_source_s12.jpg"), shared_file("audio", "whisper_jfk.flac"),
                 out, label=None)
     return out
+
+
+@pytest.fixture(scope="session")
+def rendered_verification(rendered):
+    """What verify says of the rendered video: read once, checking a video costs seconds."""
+    return verify(rendered)

@@ -17,8 +17,8 @@ from talkface.media.verify import verify
 from talkface.media.video_writer import VideoWriter
 
 
-def test_a_rendered_video_carries_a_valid_manifest_verify_reports(rendered):
-    result = verify(rendered)
+def test_a_rendered_video_carries_a_valid_manifest_verify_reports(rendered_verification):
+    result = rendered_verification
     manifest = result.manifest
     assert manifest is not None
     assert manifest.validation == "Valid"
@@ -47,7 +47,7 @@ def test_changing_the_video_stream_fails_validation(rendered, tmp_path):
     manifest = read_manifest(changed)
     assert manifest.validation == "Invalid"
     assert "assertion.bmffHash.mismatch" in manifest.failures
-    assert "C2PA manifest: INVALID (assertion.bmffHash.mismatch)" in verify(changed).summary()
+    assert manifest.summary()[0].startswith("C2PA manifest: INVALID (assertion.bmffHash.mismatch)")
 
 
 def _write_clip(path, provenance):
