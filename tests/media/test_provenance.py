@@ -1,4 +1,4 @@
-"""Every rendered video carries a signed C2PA manifest that verify reads and that breaks when the video is changed."""
+"""Every rendered video carries a signed C2PA manifest; verify reads it, and it breaks when the video changes."""
 
 import dataclasses
 import datetime

@@ -133,8 +133,8 @@ def signing_credential(*, certificate: str | Path | None = None,
     if certificate is None and private_key is None:
         return test_credential()
     if certificate is None or private_key is None:
-        raise InputError("signing credential", "needs both a certificate chain and its private key "
-                                               f"(--sign-cert and --sign-key, or {SIGN_CERT_ENV} and {SIGN_KEY_ENV})")
+        raise InputError("signing credential", "needs both a certificate chain and its private key, "
+                                               "not one of them")
     chain_pem, key_pem = _read(certificate), _read(private_key)
     try:
         chain = x509.load_pem_x509_certificates(chain_pem)

@@ -36,7 +36,8 @@ class Verification:
                      f"payload talkface {major}.{minor} video id {detection.payload.video_id:04x})"]
         else:
             lines = ["no talkface watermark found",
-                     f"  watermark confidence {detection.confidence:.1f} (a mark needs {FOUND_Z:.1f} and a valid payload)"]
+                     f"  watermark confidence {detection.confidence:.1f} "
+                     f"(a mark needs {FOUND_Z:.1f} and a valid payload)"]
         lines += [f"  metadata {key}: {value}" for key, value in self.metadata.items()
                   if key in ("comment", "synthetic", "generator", "talkface_video_id")]
         lines += self.manifest.summary() if self.manifest else ["no C2PA manifest"]
