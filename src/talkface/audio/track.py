@@ -74,11 +74,11 @@ LANGUAGES = ("auto", "en", "any")
 
 def analyse_samples(samples: np.ndarray, *, sample_rate: int = ANALYSIS_RATE,
                     transcript: str | None = None, language: str = "auto",
-                    source: str | Path = "audio") -> AudioTrack:
+                    source: str | Path = "audio", config: AnalysisConfig = AnalysisConfig()) -> AudioTrack:
     """Analyse (N,) float32 mono ``samples`` at ``sample_rate`` Hz (see ``analyse_pieces``)."""
     step = int(PIECE_S * sample_rate)
     return analyse_pieces((samples[i:i + step] for i in range(0, len(samples), step)), sample_rate=sample_rate,
-                          transcript=transcript, language=language, source=source)
+                          transcript=transcript, language=language, source=source, config=config)
 
 
 def analyse_audio(path: str | Path, *, transcript: str | None = None, language: str = "auto") -> AudioTrack:
