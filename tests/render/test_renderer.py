@@ -4,6 +4,8 @@ import pytest
 
 from talkface.face import landmark_indices as idx
 from talkface.face.face_landmarks import face_landmarks
+from talkface.face.rig import analyse_photo
+from talkface.media.read_image import read_image
 from talkface.motion.arkit import ARKIT_INDEX
 from talkface.render.renderer import FrameRenderer
 
@@ -19,8 +21,6 @@ def _weights(**named):
 
 @pytest.fixture(scope="module")
 def diana_rig():
-    from talkface.face.rig import analyse_photo
-    from talkface.media.read_image import read_image
     # No glasses; lips slightly parted over a dark mouth, no teeth showing.
     return analyse_photo(read_image(shared_file("images", "liveportrait_source_s1.jpg")), size=256)
 
@@ -112,21 +112,33 @@ def test_jaw_moves_nothing_beside_the_face(renderer, grace_rig):
     assert (change <= 2).mean() > 0.999
 
 
-def test_turns_do_not_stretch_the_face_into_streaks(renderer):
-    # A face triangle seen edge-on in the photo that opens up several times
-    # its size in a turn smears its few pixels into streaks.
+def _largest_stretch(renderer, rotation, *, min_area):
+    """Largest factor by which a face triangle of at least ``min_area``
+    pixels^2 grows for ``rotation``."""
     triangles = renderer.mesh.triangles
-    rest = renderer.vertex_positions(_weights(), np.zeros(3))
 
     def areas(points):
         a, b, c = (points[triangles[:, i], :2] for i in range(3))
         return np.cross(b - a, c - a)
 
-    rest_areas = areas(rest)
-    visible = np.abs(rest_areas) > 20.0  # pixels^2; slivers are not seen anyway
+    rest = areas(renderer.vertex_positions(_weights(), np.zeros(3)))
+    visible = np.abs(rest) > min_area  # slivers are not seen anyway
+    return (areas(renderer.vertex_positions(_weights(), np.array(rotation))) / rest)[visible].max()
+
+
+def test_turns_do_not_stretch_the_face_into_streaks(renderer):
+    # A face triangle seen edge-on in the photo that opens up several times
+    # its size in a turn smears its few pixels into streaks.
     for rotation in ([20.0, 0.0, 0.0], [-20.0, 0.0, 0.0], [0.0, 15.0, 0.0], [0.0, -15.0, 0.0]):
-        stretch = areas(renderer.vertex_positions(_weights(), np.array(rotation))) / rest_areas
-        assert stretch[visible].max() < 3.0, rotation
+        assert _largest_stretch(renderer, rotation, min_area=20.0) < 3.0, rotation
+
+
+def test_a_face_turned_away_does_not_tear_turning_back():
+    rig = analyse_photo(read_image(shared_file("images", "liveportrait_source_s10.jpg")), size=256)
+    assert rig.head_pose[0] < -25  # a three-quarter view, its right side hidden
+    with FrameRenderer(rig) as renderer:
+        # Turning toward the camera would show the hidden side: it eases off.
+        assert _largest_stretch(renderer, [20.0, 0.0, 0.0], min_area=5.0) < 3.0
 
 
 def test_a_moving_face_keeps_its_fine_detail(renderer, grace_rig):
