@@ -45,7 +45,10 @@ TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trai
 TEST_CREDENTIAL_ISSUER = "talkface TEST credential - not trusted"
 # Reading and signing never reach out: remote manifests and certificate
 # revocation (OCSP) are not fetched, and no timestamp authority is given.
-_OFFLINE = {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
+# Signing keeps its working copy of a video in a temporary file above 8 MB
+# rather than in memory: half the peak memory for a long video.
+_SETTINGS = {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False},
+             "core": {"backing_store_memory_threshold_in_mb": 8}}
 # The test certificates live as long as the video might be checked; C2PA
 # validates the signature against the certificate's validity at signing time.
 _TEST_VALIDITY = datetime.timedelta(days=3650)
@@ -214,7 +217,7 @@ def _definition(*, version: str, video_id: str, title: str) -> dict:
 def _sign(credential: SigningCredential, definition: dict, mime_type: str, source, target) -> None:
     info = c2pa.C2paSignerInfo(credential.algorithm, credential.certificate_chain, credential.private_key,
                                None)  # no timestamp authority: signing stays offline
-    with c2pa.Signer.from_info(info) as signer, c2pa.Context.from_dict(_OFFLINE) as context, \
+    with c2pa.Signer.from_info(info) as signer, c2pa.Context.from_dict(_SETTINGS) as context, \
             c2pa.Builder(definition, context) as builder:
         builder.sign(signer, mime_type, source, target)
 
@@ -223,7 +226,7 @@ def read_manifest(path: str | Path) -> Manifest | None:
     """The active C2PA manifest of a video or image, validated; None if it has none
     (or its format cannot carry one)."""
     try:
-        with c2pa.Context.from_dict(_OFFLINE) as context, c2pa.Reader(str(path), context=context) as reader:
+        with c2pa.Context.from_dict(_SETTINGS) as context, c2pa.Reader(str(path), context=context) as reader:
             store = json.loads(reader.json())
     except (c2pa.C2paError.ManifestNotFound, c2pa.C2paError.NotSupported):
         return None
