@@ -47,7 +47,7 @@ def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
             gaze: tuple[float, float] | str = (0.0, 0.0), emotion: str = "neutral",
             emotion_intensity: float = 0.6, head_distance: float = 1.0, language: str = "auto",
             label: LabelStyle | None = LabelStyle(), overwrite: bool = False,
-            progress: Callable[[int, int], None] | None = None) -> Animation:
+            progress: Callable[[int, int], None] | None = None, rig: FaceRig | None = None) -> Animation:
     """Make a video of the face in ``photo`` speaking ``audio``.
 
     Args:
@@ -72,17 +72,18 @@ def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
             metadata still says the video is synthetic).
         overwrite: replace ``output`` if it exists.
         progress: called with (frames done, frames in all) while rendering.
+        rig: ``photo`` already analysed by ``analyse_portrait`` with the same
+            size, face and head distance (many videos of one photo analyse it once).
 
     Raises:
         InputError: a problem with an input, named in one line.
     """
-    _check_size(size)
     _check_fps(fps)
     output = check_output_path(output, overwrite=overwrite)
     controls = make_controls(seed=seed, motion_intensity=motion_intensity, gaze=gaze, emotion=emotion,
                              emotion_intensity=emotion_intensity, head_distance=head_distance)
-    rig = analyse_photo(read_image(photo), size=size, face=face, zoom=controls.head_distance,
-                        source=photo)
+    if rig is None:
+        rig = analyse_portrait(photo, size=size, face=face, head_distance=head_distance)
     audio_track = analyse_audio(audio, transcript=read_transcript(transcript), language=language)
     motion_track = motion_from_audio(audio_track, fps=fps, controls=controls)
     render_video(rig, motion_track, audio=audio, output=output, label=label, progress=progress)
@@ -114,11 +115,9 @@ def render(photo: str | Path, motion_track: MotionTrack | str | Path, audio: str
            progress: Callable[[int, int], None] | None = None) -> Animation:
     """Render a given motion (a MotionTrack, or a .csv/.json motion file) on
     ``photo``, with ``audio`` as the sound track."""
-    _check_size(size)
     output = check_output_path(output, overwrite=overwrite)
     track = motion_track if isinstance(motion_track, MotionTrack) else load_motion(motion_track)
-    controls = make_controls(head_distance=head_distance)
-    rig = analyse_photo(read_image(photo), size=size, face=face, zoom=controls.head_distance, source=photo)
+    rig = analyse_portrait(photo, size=size, face=face, head_distance=head_distance)
     render_video(rig, track, audio=audio, output=output, label=label, progress=progress)
     return Animation(output=output, frames=track.frame_count, duration=track.frame_count / track.fps,
                      face_number=rig.face_number, face_count=rig.face_count)
@@ -131,10 +130,8 @@ def reenact(photo: str | Path, driving_video: str | Path, output: str | Path, *,
     """Drive ``photo`` with the head pose and expressions of the face in
     ``driving_video``, keeping its sound. With ``mouth_audio``, the mouth
     follows that speech instead (and it becomes the sound)."""
-    _check_size(size)
     output = check_output_path(output, overwrite=overwrite)
-    controls = make_controls(head_distance=head_distance)
-    rig = analyse_photo(read_image(photo), size=size, face=face, zoom=controls.head_distance, source=photo)
+    rig = analyse_portrait(photo, size=size, face=face, head_distance=head_distance)
     track = motion_from_video(driving_video)
     sound = driving_video
     if mouth_audio is not None:
@@ -145,6 +142,23 @@ def reenact(photo: str | Path, driving_video: str | Path, output: str | Path, *,
                  label=label, progress=progress)
     return Animation(output=output, frames=track.frame_count, duration=track.frame_count / track.fps,
                      face_number=rig.face_number, face_count=rig.face_count)
+
+
+def batch(jobs: str | Path, out_dir: str | Path, *, workers: int | None = None, ray_address: str | None = None,
+          progress=None):
+    """Make every video of the job file ``jobs`` (.jsonl or .csv) in ``out_dir``;
+    see ``talkface.batch.run_batch`` for the options. Returns a ``BatchSummary``."""
+    from talkface.batch import read_jobs, run_batch
+    return run_batch(read_jobs(jobs), out_dir, workers=workers, ray_address=ray_address, progress=progress)
+
+
+def analyse_portrait(photo: str | Path, *, size: int = 512, face: int | None = None,
+                     head_distance: float = 1.0) -> FaceRig:
+    """Read and analyse the portrait once for any number of videos of ``size``
+    pixels framed at ``head_distance`` (options as in ``animate``)."""
+    _check_size(size)
+    controls = make_controls(head_distance=head_distance)
+    return analyse_photo(read_image(photo), size=size, face=face, zoom=controls.head_distance, source=photo)
 
 
 def _has_audio(path: str | Path) -> bool:

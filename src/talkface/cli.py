@@ -159,6 +159,29 @@ def _parser() -> argparse.ArgumentParser:
                        help="address to listen on (default: 127.0.0.1; 0.0.0.0 opens it to the network)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve.set_defaults(run=_run_serve)
+
+    batch = commands.add_parser(
+        "batch", help="make many videos from a job file, on this computer's cores or a Ray cluster",
+        description="Make one video per line of JOBS, a .jsonl file (one JSON object a line) or a\n"
+                    ".csv with a header row. Fields: photo, audio (required), output (a file name;\n"
+                    "default PHOTO-AUDIO.mp4), transcript, label (true/false), and any animate option:\n"
+                    "size, fps, seed, face, motion_intensity, gaze, emotion, emotion_intensity,\n"
+                    "head_distance, language. Relative paths start from the job file's folder.\n\n"
+                    "Videos already finished in OUT_DIR are skipped, so a stopped batch resumes; a\n"
+                    "failing job does not stop the others, and the failures are listed at the end\n"
+                    "(exit status 1 if any). Each photo is analysed once for all its jobs.",
+        epilog='example line: {"photo": "anna.jpg", "audio": "lesson1.wav", "emotion": "happy"}\n'
+               "example: talkface batch jobs.jsonl -o videos/ --workers 2",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    batch.add_argument("jobs", type=Path, help="the job file (.jsonl or .csv)")
+    batch.add_argument("-o", "--output", type=Path, required=True, metavar="OUT_DIR",
+                       help="folder for the videos (created if missing)")
+    batch.add_argument("--workers", type=int, default=None,
+                       help="videos made at once on this computer (default: one per core)")
+    batch.add_argument("--ray", metavar="ADDRESS",
+                       help="run the jobs on a running Ray cluster instead: its address (host:port) or "
+                            "'auto'; inputs and videos travel through Ray. Needs talkface[ray].")
+    batch.set_defaults(run=_run_batch)
     return parser
 
 
@@ -276,6 +299,25 @@ def _run_verify(args) -> int:
     result = verify(args.file)
     print(result.summary())
     return 0 if result.detection.found else NOT_FOUND
+
+
+def _run_batch(args) -> int:
+    from tqdm import tqdm
+
+    from talkface.api import batch
+    if args.workers is not None and args.workers < 1:
+        from talkface.errors import InputError
+        raise InputError("--workers", "must be at least 1")
+    with tqdm(unit="video", desc="batch", file=sys.stderr, disable=None) as bar:
+        def progress(outcome, done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+        summary = batch(args.jobs, args.output, workers=args.workers, ray_address=args.ray, progress=progress)
+    print(f"talkface: {summary.count('made')} made, {summary.count('skipped')} already finished, "
+          f"{summary.count('failed')} failed; videos in {summary.out_dir}")
+    for failure in summary.failures:
+        print(f"  line {failure.job.line} ({failure.job.output}): {failure.reason}", file=sys.stderr)
+    return 1 if summary.failures else 0
 
 
 def _run_serve(args) -> int:
