@@ -14,7 +14,7 @@ from talkface.motion.head_motion import head_rotation
 from talkface.motion.track import Controls, MotionTrack
 
 # ARKit splits some shapes into left and right; speech moves both sides alike.
-_BOTH_SIDES = {
+BOTH_SIDES = {
     "mouthStretch": ("mouthStretchLeft", "mouthStretchRight"),
     "mouthUpperUp": ("mouthUpperUpLeft", "mouthUpperUpRight"),
     "mouthSmile": ("mouthSmileLeft", "mouthSmileRight"),
@@ -44,7 +44,7 @@ def motion_from_audio(audio: AudioTrack, *, fps: float = 25.0, controls: Control
                                      for s in np.random.SeedSequence(controls.seed).spawn(3))
     weights = np.zeros((len(times), len(ARKIT_NAMES)), dtype=np.float32)
     for name, curve in articulate(audio, times, config=config.articulation).items():
-        for arkit_name in _BOTH_SIDES.get(name, (name,)):
+        for arkit_name in BOTH_SIDES.get(name, (name,)):
             weights[:, ARKIT_INDEX[arkit_name]] = curve
 
     gaze = gaze_path(audio, times, gaze_rng, rest=controls.gaze, config=config.gaze)
@@ -58,21 +58,38 @@ def motion_from_audio(audio: AudioTrack, *, fps: float = 25.0, controls: Control
     weights[:, ARKIT_INDEX["eyeBlinkRight"]] = blinks
 
     style = EMOTION_STYLES[controls.emotion]
-    feeling = controls.emotion_intensity if controls.emotion != "neutral" else 0.0
+    feeling = _feeling(controls)
     amplitude = controls.motion_intensity * (1.0 + (style.head_amplitude - 1.0) * feeling)
     rotation, brow_raise = head_rotation(audio, times, head_rng, intensity=amplitude, config=config.head)
     rotation[:, 1] += style.head_pitch_deg * feeling * min(controls.motion_intensity, 1.0)
     weights[:, ARKIT_INDEX["browInnerUp"]] = brow_raise
     weights[:, ARKIT_INDEX["browOuterUpLeft"]] = brow_raise * 0.6
     weights[:, ARKIT_INDEX["browOuterUpRight"]] = brow_raise * 0.6
-    for name, value in style.expression:
-        column = weights[:, ARKIT_INDEX[name]]
-        if name == "jawOpen":  # a surprised jaw hangs open a little more, speech still moves it
-            weights[:, ARKIT_INDEX[name]] = column + value * feeling * (1.0 - column)
-        else:
-            weights[:, ARKIT_INDEX[name]] = np.maximum(column, value * feeling)
+    weights = overlay_expression(weights, emotion_expression(controls))
     return MotionTrack(fps=fps, weights=np.clip(weights, 0.0, 1.0),
                        head_rotation=rotation.astype(np.float32))
+
+
+def emotion_expression(controls: Controls) -> np.ndarray:
+    """(52,) the ARKit weights of the controls' emotion at its intensity."""
+    expression = np.zeros(len(ARKIT_NAMES), dtype=np.float32)
+    for name, value in EMOTION_STYLES[controls.emotion].expression:
+        expression[ARKIT_INDEX[name]] = value * _feeling(controls)
+    return expression
+
+
+def overlay_expression(weights: np.ndarray, expression: np.ndarray) -> np.ndarray:
+    """``weights`` (..., 52) with ``expression`` (52,) laid over them: each
+    weight at least the expression's, but the jaw hangs open further by the
+    expression's share while speech still moves it."""
+    jaw = ARKIT_INDEX["jawOpen"]
+    out = np.maximum(weights, expression)
+    out[..., jaw] = weights[..., jaw] + expression[jaw] * (1.0 - weights[..., jaw])
+    return out
+
+
+def _feeling(controls: Controls) -> float:
+    return controls.emotion_intensity if controls.emotion != "neutral" else 0.0
 
 
 def _shift_sizes(gaze, times: np.ndarray) -> np.ndarray:

@@ -19,14 +19,14 @@ def head_rotation(audio: AudioTrack, times: np.ndarray, rng: np.random.Generator
     drift = _drift(len(times), times, rng, config)
     accents = _pitch_accents(audio, config) + config.prosody_delay_s
     phrase_ends = audio.pause_starts(config.phrase_end_pause_s) + config.prosody_delay_s
-    nods = (_pulses(accents, times, config.nod_duration_s) * config.accent_nod_deg
-            + _pulses(phrase_ends, times, config.nod_duration_s * 1.4) * config.phrase_end_nod_deg)
+    nods = (pulses(accents, times, config.nod_duration_s) * config.accent_nod_deg
+            + pulses(phrase_ends, times, config.nod_duration_s * 1.4) * config.phrase_end_nod_deg)
     talking = audio.at(uniform_filter1d(audio.speech.astype(np.float64), size=50), times)
     breathing = config.breathing_deg * np.sin(2 * np.pi * config.breathing_hz * times
                                               + rng.uniform(0, 2 * np.pi))
     rotation = drift * (0.5 + 0.5 * talking)[:, None]
     rotation[:, 1] += nods + breathing * (1.0 - talking)
-    brow_raise = np.clip(_pulses(accents, times, config.nod_duration_s), 0, 1) * config.accent_brow_raise
+    brow_raise = np.clip(pulses(accents, times, config.nod_duration_s), 0, 1) * config.accent_brow_raise
     return rotation * intensity, brow_raise * min(intensity, 1.0)
 
 
@@ -59,7 +59,7 @@ def _pitch_accents(audio: AudioTrack, config: HeadConfig) -> np.ndarray:
     return peaks / audio.frame_rate
 
 
-def _pulses(centres: np.ndarray, times: np.ndarray, width: float) -> np.ndarray:
+def pulses(centres: np.ndarray, times: np.ndarray, width: float) -> np.ndarray:
     """(F,) sum of raised-cosine bumps of ``width`` seconds centred at ``centres``."""
     out = np.zeros(len(times))
     for centre in centres:

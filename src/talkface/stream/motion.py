@@ -17,8 +17,8 @@ from talkface.motion.articulation import articulate
 from talkface.motion.blink_schedule import blink_curve
 from talkface.motion.config import EMOTION_STYLES
 from talkface.motion.gaze import gaze_weights
-from talkface.motion.generate import _BOTH_SIDES
-from talkface.motion.head_motion import _pulses
+from talkface.motion.generate import BOTH_SIDES, emotion_expression, overlay_expression
+from talkface.motion.head_motion import pulses
 from talkface.motion.track import Controls
 from talkface.stream.config import StreamConfig
 
@@ -63,7 +63,7 @@ class LiveMotion:
         increasing); ``audio`` starts at stream time ``origin_s``."""
         weights = np.zeros((len(times), len(ARKIT_NAMES)))
         for name, curve in articulate(audio, times - origin_s, config=self.config.articulation).items():
-            for arkit_name in _BOTH_SIDES.get(name, (name,)):
+            for arkit_name in BOTH_SIDES.get(name, (name,)):
                 weights[:, ARKIT_INDEX[arkit_name]] = curve
         rotation = np.zeros((len(times), 3))
         for i, t in enumerate(times):
@@ -181,7 +181,7 @@ class LiveMotion:
         end = int((t - origin_s) * audio.frame_rate) + 1
         talking = float(audio.speech[max(end - recent, 0):max(end, 0)].mean()) if end > 0 and len(audio.speech) else 0.0
         self._nods = [nod for nod in self._nods if nod[0] + nod[1] >= t]
-        nods = sum(_pulses(np.array([centre]), np.array([t]), width)[0] * degrees
+        nods = sum(pulses(np.array([centre]), np.array([t]), width)[0] * degrees
                    for centre, width, degrees in self._nods)
         breathing = config.breathing_deg * np.sin(2 * np.pi * config.breathing_hz * t + self._breath_phase)
         rotation = self._smoothed_drift * (0.5 + 0.5 * talking)
@@ -196,7 +196,7 @@ class LiveMotion:
         self._pitch_offset += ramp * (pitch_offset - self._pitch_offset)
 
         self._accents = [accent for accent in self._accents if accent + config.nod_duration_s >= t]
-        brow = float(np.clip(_pulses(np.array(self._accents), np.array([t]), config.nod_duration_s)[0], 0, 1))
+        brow = float(np.clip(pulses(np.array(self._accents), np.array([t]), config.nod_duration_s)[0], 0, 1))
         brow *= config.accent_brow_raise * min(self._amplitude, 1.0)
         weights[ARKIT_INDEX["browInnerUp"]] = brow
         weights[ARKIT_INDEX["browOuterUpLeft"]] = weights[ARKIT_INDEX["browOuterUpRight"]] = brow * 0.6
@@ -207,13 +207,6 @@ class LiveMotion:
     def _apply_emotion(self, weights: np.ndarray, dt: float) -> None:
         """The emotion's expression (as the offline stage lays it over the
         motion), eased toward when the control changes."""
-        target = np.zeros(len(ARKIT_NAMES))
-        feeling = self.controls.emotion_intensity if self.controls.emotion != "neutral" else 0.0
-        for name, value in EMOTION_STYLES[self.controls.emotion].expression:
-            target[ARKIT_INDEX[name]] = value * feeling
+        target = emotion_expression(self.controls)
         self._expression += (1.0 - np.exp(-dt / self.config.control_ramp_s)) * (target - self._expression)
-        jaw = ARKIT_INDEX["jawOpen"]
-        speech_jaw = weights[jaw]
-        np.maximum(weights, self._expression, out=weights)
-        # A surprised jaw hangs open a little more, speech still moves it.
-        weights[jaw] = speech_jaw + self._expression[jaw] * (1.0 - speech_jaw)
+        weights[:] = overlay_expression(weights, self._expression)
