@@ -146,6 +146,17 @@ def test_a_face_turned_away_does_not_tear_turning_back():
         assert _largest_stretch(renderer, [20.0, 0.0, 0.0], min_area=5.0) < 3.0
 
 
+def test_a_face_cut_off_by_the_frame_does_not_streak_at_the_edge():
+    # The photo's left edge runs through this face's cheek: there is nothing
+    # beyond it to show, so nodding and tilting must not stretch its last
+    # pixels (over 5x before the head's motion faded out toward the edge).
+    rig = analyse_photo(read_image(shared_file("images", "facerecognition_obama_partial_face.jpg")), size=256)
+    assert rig.landmarks[idx.FACE_OVAL, 0].min() < 0.05 * rig.size
+    with FrameRenderer(rig) as renderer:
+        for rotation in ([0.0, 15.0, 0.0], [0.0, -15.0, 0.0], [0.0, 0.0, 10.0], [0.0, 0.0, -10.0]):
+            assert _largest_stretch(renderer, rotation, min_area=5.0) < 3.0, rotation
+
+
 def test_a_moving_face_keeps_its_fine_detail(renderer, grace_rig):
     # Sub-pixel head motion resamples the photo; the face's detail (variance
     # of its Laplacian) must survive it.

@@ -61,6 +61,10 @@ class RenderConfig:
     # second fades head motion into the fixed background.
     inner_ring: float = 1.3
     outer_ring: float = 1.75
+    # Head motion fades out over this share of the frame next to its edges
+    # (a head the photo cuts off bends there rather than streaking); faces
+    # framed with room around them lie well inside it.
+    edge_fade: float = 0.1
     # Points on each edge of the frame, fixed so the background stays put.
     border_points: int = 7
     # Background colour behind everything, matched to a closed room; never

@@ -18,7 +18,7 @@ from talkface.face.glasses import wears_glasses
 from talkface.face.rig import FaceRig
 from talkface.motion.arkit import ARKIT_INDEX
 from talkface.render.config import RenderConfig
-from talkface.render.face_mesh import FaceMesh
+from talkface.render.face_mesh import FaceMesh, smoothstep
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,9 +69,9 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     # midline: nothing beside the face, hair or background, moves) and down
     # the neck.
     chin_y = lm[idx.CHIN, 1]
-    lateral = 1.0 - _smoothstep(np.abs(local[:, 0]))
-    neck = 1.0 - _smoothstep((local[:, 1] - chin_y) / 0.7)
-    jaw_weight = config.chin_share * _smoothstep(below_lips / 0.15) * lateral * neck
+    lateral = 1.0 - smoothstep(np.abs(local[:, 0]))
+    neck = 1.0 - smoothstep((local[:, 1] - chin_y) / 0.7)
+    jaw_weight = config.chin_share * smoothstep(below_lips / 0.15) * lateral * neck
     # The lower lip parts from the upper one in a lens shape: fully in the
     # middle, hardly at the corners, which stay joined.
     across_mouth = np.clip(np.abs(local[:, 0] - lm[idx.LIPS_INNER_UPPER[5], 0]) / mouth_half_width, 0, 1)
@@ -93,7 +93,7 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     corner = {"Right": _gaussian(local, lm[idx.MOUTH_CORNERS[[0, 2]]], 0.17),
               "Left": _gaussian(local, lm[idx.MOUTH_CORNERS[[1, 3]]], 0.17)}
     outward = {"Right": -1.0, "Left": 1.0}
-    side_share = {"Left": _smoothstep(local[:, 0] / 0.4 + 0.5)}
+    side_share = {"Left": smoothstep(local[:, 0] / 0.4 + 0.5)}
     side_share["Right"] = 1.0 - side_share["Left"]
     upper_lift = np.where(below_lips < 0.005, 1.0, 0.0) * _gaussian(local, lm[idx.LIPS_OUTER_UPPER], 0.12)
     upper_lift[idx.LIPS_INNER_LOWER[1:-1]] = 0.0
@@ -142,8 +142,8 @@ def _eye_fields(local: np.ndarray, lm: np.ndarray, *, lid_band: float) -> dict[s
         closing_line = bottom - 0.1 * (bottom - top)
         within = (x >= up_x[0]) & (x <= up_x[-1])
         # Fade to nothing beyond the corners and toward the brow.
-        across = 1.0 - _smoothstep((np.maximum(up_x[0] - x, x - up_x[-1])) / 0.12)
-        above = 1.0 - _smoothstep((top - local[:, 1]) / lid_band)
+        across = 1.0 - smoothstep((np.maximum(up_x[0] - x, x - up_x[-1])) / 0.12)
+        above = 1.0 - smoothstep((top - local[:, 1]) / lid_band)
         dy = np.zeros(len(local))
         lid_skin = (local[:, 1] <= top) & (top - local[:, 1] < lid_band)
         dy = np.where(lid_skin, (closing_line - top) * above * across, dy)
@@ -190,7 +190,7 @@ def _brow_fields(local: np.ndarray, lm: np.ndarray, *, still_above_eyes: float) 
     so does everything up to ``still_above_eyes`` above them (the rims of
     glasses)."""
     eye_top = min(lm[idx.RIGHT_EYE_UPPER, 1].min(), lm[idx.LEFT_EYE_UPPER, 1].min()) - still_above_eyes
-    keep_eyes = _smoothstep((eye_top - local[:, 1]) / 0.15)
+    keep_eyes = smoothstep((eye_top - local[:, 1]) / 0.15)
     inner = _gaussian(local, lm[idx.BROWS_INNER], 0.25) * keep_eyes
     fields = {"browInnerUp": np.c_[np.zeros(len(local)), -0.12 * inner]}
     for side, brow in (("Right", idx.RIGHT_BROW), ("Left", idx.LEFT_BROW)):
@@ -213,11 +213,6 @@ def _gaussian(points: np.ndarray, anchors: np.ndarray, sigma: float) -> np.ndarr
     """(V,) max over ``anchors`` of a Gaussian bump of ``sigma`` at each point."""
     d2 = ((points[:, None, :] - anchors[None, :, :2]) ** 2).sum(axis=2).min(axis=1)
     return np.exp(-d2 / (2 * sigma ** 2))
-
-
-def _smoothstep(x: np.ndarray) -> np.ndarray:
-    x = np.clip(x, 0.0, 1.0)
-    return x * x * (3 - 2 * x)
 
 
 class _FaceFrame:

@@ -57,6 +57,11 @@ def build_face_mesh(rig: FaceRig, *, config: RenderConfig = RenderConfig()) -> F
         np.where(below_mouth, 0.0, 0.6 * on_person),
         np.zeros(len(border)),
     ])
+    # The photo shows nothing beyond the frame's edge: a head the frame cuts
+    # off stops moving toward that edge, bending there instead of stretching
+    # its last pixels into streaks.
+    to_edge = np.minimum(vertices[:, :2], rig.size - vertices[:, :2]).min(axis=1)
+    head_weight *= smoothstep(to_edge / (config.edge_fade * rig.size))
 
     face = _tesselation()
     eyes = [_fill(landmarks, np.r_[upper, lower[1:-1][::-1]], extra)
@@ -70,6 +75,12 @@ def build_face_mesh(rig: FaceRig, *, config: RenderConfig = RenderConfig()) -> F
         head_weight=head_weight.astype(np.float32),
         mouth_columns=np.stack([idx.LIPS_INNER_UPPER, idx.LIPS_INNER_LOWER]),
     )
+
+
+def smoothstep(x: np.ndarray) -> np.ndarray:
+    """0 below 0, 1 above 1, a smooth S-curve between (zero slope at both ends)."""
+    x = np.clip(x, 0.0, 1.0)
+    return x * x * (3 - 2 * x)
 
 
 def _ring(oval: np.ndarray, centre: np.ndarray, scale: float) -> np.ndarray:
