@@ -141,3 +141,17 @@ def test_verify_exit_status_tells_scripts_what_was_found(rendered, tmp_path):
     assert real.returncode == 3 and real.stdout.startswith("no talkface watermark found")
     missing = _talkface("verify", tmp_path / "nothing.mp4")
     assert missing.returncode == 1 and "file not found" in missing.stderr
+
+
+def test_an_unusable_signing_key_fails_before_rendering(tmp_path):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert.write_text("-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n")
+    key.write_text("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
+    out = tmp_path / "signed.mp4"
+    result = _talkface("animate", shared_file("images", "local_matplotlib_grace_hopper.jpg"),
+                       shared_file("audio", "local_alsa_Front_Center.wav"), "-o", out, "--size", 128,
+                       "--sign-cert", cert, "--sign-key", key)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("talkface: error:")]
+    assert len(errors) == 1 and "cert.pem: not a PEM certificate chain" in errors[0]
+    assert sorted(tmp_path.iterdir()) == sorted([cert, key])  # no video, no temporary file

@@ -12,7 +12,7 @@ from talkface.audio.track import analyse_audio
 from talkface.errors import InputError
 from talkface.face.rig import FaceRig, analyse_photo
 from talkface.media.output_path import check_output_path
-from talkface.media.provenance import Provenance, signing_credential
+from talkface.media.provenance import Provenance, SigningCredential, signing_credential
 from talkface.media.read_image import read_image
 from talkface.media.verify import Verification
 from talkface.media.verify import verify as verify_file
@@ -47,7 +47,8 @@ def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
             gaze: tuple[float, float] | str = (0.0, 0.0), emotion: str = "neutral",
             emotion_intensity: float = 0.6, head_distance: float = 1.0, language: str = "auto",
             label: LabelStyle | None = LabelStyle(), overwrite: bool = False,
-            progress: Callable[[int, int], None] | None = None, rig: FaceRig | None = None) -> Animation:
+            progress: Callable[[int, int], None] | None = None, rig: FaceRig | None = None,
+            sign_cert: str | Path | None = None, sign_key: str | Path | None = None) -> Animation:
     """Make a video of the face in ``photo`` speaking ``audio``.
 
     Args:
@@ -74,19 +75,25 @@ def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
         progress: called with (frames done, frames in all) while rendering.
         rig: ``photo`` already analysed by ``analyse_portrait`` with the same
             size, face and head distance (many videos of one photo analyse it once).
+        sign_cert, sign_key: PEM certificate chain and private key that sign
+            the C2PA manifest; default TALKFACE_SIGN_CERT and TALKFACE_SIGN_KEY,
+            else a test credential made for this video (it proves nothing
+            about who made it).
 
     Raises:
         InputError: a problem with an input, named in one line.
     """
     _check_fps(fps)
     output = check_output_path(output, overwrite=overwrite)
+    credential = signing_credential(certificate=sign_cert, private_key=sign_key)
     controls = make_controls(seed=seed, motion_intensity=motion_intensity, gaze=gaze, emotion=emotion,
                              emotion_intensity=emotion_intensity, head_distance=head_distance)
     if rig is None:
         rig = analyse_portrait(photo, size=size, face=face, head_distance=head_distance)
     audio_track = analyse_audio(audio, transcript=read_transcript(transcript), language=language)
     motion_track = motion_from_audio(audio_track, fps=fps, controls=controls)
-    render_video(rig, motion_track, audio=audio, output=output, label=label, progress=progress)
+    render_video(rig, motion_track, audio=audio, output=output, label=label, progress=progress,
+                 credential=credential)
     return Animation(output=output, frames=motion_track.frame_count, duration=motion_track.frame_count / fps,
                      face_number=rig.face_number, face_count=rig.face_count)
 
@@ -112,13 +119,15 @@ def motion(audio: str | Path, output: str | Path | None = None, *, transcript: s
 def render(photo: str | Path, motion_track: MotionTrack | str | Path, audio: str | Path,
            output: str | Path, *, size: int = 512, face: int | None = None, head_distance: float = 1.0,
            label: LabelStyle | None = LabelStyle(), overwrite: bool = False,
-           progress: Callable[[int, int], None] | None = None) -> Animation:
+           progress: Callable[[int, int], None] | None = None, sign_cert: str | Path | None = None,
+           sign_key: str | Path | None = None) -> Animation:
     """Render a given motion (a MotionTrack, or a .csv/.json motion file) on
-    ``photo``, with ``audio`` as the sound track."""
+    ``photo``, with ``audio`` as the sound track. Options as in ``animate``."""
     output = check_output_path(output, overwrite=overwrite)
+    credential = signing_credential(certificate=sign_cert, private_key=sign_key)
     track = motion_track if isinstance(motion_track, MotionTrack) else load_motion(motion_track)
     rig = analyse_portrait(photo, size=size, face=face, head_distance=head_distance)
-    render_video(rig, track, audio=audio, output=output, label=label, progress=progress)
+    render_video(rig, track, audio=audio, output=output, label=label, progress=progress, credential=credential)
     return Animation(output=output, frames=track.frame_count, duration=track.frame_count / track.fps,
                      face_number=rig.face_number, face_count=rig.face_count)
 
@@ -126,11 +135,13 @@ def render(photo: str | Path, motion_track: MotionTrack | str | Path, audio: str
 def reenact(photo: str | Path, driving_video: str | Path, output: str | Path, *,
             mouth_audio: str | Path | None = None, transcript: str | None = None, size: int = 512,
             face: int | None = None, head_distance: float = 1.0, label: LabelStyle | None = LabelStyle(),
-            overwrite: bool = False, progress: Callable[[int, int], None] | None = None) -> Animation:
+            overwrite: bool = False, progress: Callable[[int, int], None] | None = None,
+            sign_cert: str | Path | None = None, sign_key: str | Path | None = None) -> Animation:
     """Drive ``photo`` with the head pose and expressions of the face in
     ``driving_video``, keeping its sound. With ``mouth_audio``, the mouth
-    follows that speech instead (and it becomes the sound)."""
+    follows that speech instead (and it becomes the sound). Options as in ``animate``."""
     output = check_output_path(output, overwrite=overwrite)
+    credential = signing_credential(certificate=sign_cert, private_key=sign_key)
     rig = analyse_portrait(photo, size=size, face=face, head_distance=head_distance)
     track = motion_from_video(driving_video)
     sound = driving_video
@@ -139,7 +150,7 @@ def reenact(photo: str | Path, driving_video: str | Path, output: str | Path, *,
         track = replace_mouth(track, motion_from_audio(speech, fps=track.fps))
         sound = mouth_audio
     render_video(rig, track, audio=sound if _has_audio(sound) else None, output=output,
-                 label=label, progress=progress)
+                 label=label, progress=progress, credential=credential)
     return Animation(output=output, frames=track.frame_count, duration=track.frame_count / track.fps,
                      face_number=rig.face_number, face_count=rig.face_count)
 
@@ -198,7 +209,8 @@ def make_controls(*, gaze: tuple[float, float] | str = (0.0, 0.0), **values) -> 
 
 def render_video(rig: FaceRig, motion_track: MotionTrack, *, audio: str | Path | None, output: Path,
                  label: LabelStyle | None = LabelStyle(),
-                 progress: Callable[[int, int], None] | None = None) -> None:
+                 progress: Callable[[int, int], None] | None = None,
+                 credential: SigningCredential | None = None) -> None:
     """Render ``motion_track`` on ``rig`` and write it with ``audio`` to ``output``.
 
     Every frame carries the invisible watermark with an id for this video
@@ -212,7 +224,8 @@ def render_video(rig: FaceRig, motion_track: MotionTrack, *, audio: str | Path |
     stamp = VisibleLabel(size, label).apply if label else (lambda frame: frame)
     metadata = {"comment": SYNTHETIC_NOTICE, "synthetic": "true",
                 "generator": f"talkface {__version__}", "talkface_video_id": f"{video_id:04x}"}
-    provenance = Provenance(credential=signing_credential(), version=__version__, video_id=f"{video_id:04x}")
+    provenance = Provenance(credential=credential or signing_credential(), version=__version__,
+                            video_id=f"{video_id:04x}")
     with FrameRenderer(rig) as renderer, VideoWriter(output, fps=motion_track.fps, size=size, audio=audio,
                                                      metadata=metadata, provenance=provenance) as writer:
         for i in range(motion_track.frame_count):

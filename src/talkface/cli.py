@@ -236,22 +236,29 @@ def _add_label_options(parser: argparse.ArgumentParser) -> None:
                        help="opacity of the mark, above 0 up to 1 (default: 0.75)")
     label.add_argument("--no-label", action="store_true",
                        help="leave the visible mark off (the file's metadata still says it is synthetic)")
+    label.add_argument("--sign-cert", type=Path, metavar="PEM",
+                       help="certificate chain that signs the C2PA manifest (default: TALKFACE_SIGN_CERT, "
+                            "else a test credential made for this video)")
+    label.add_argument("--sign-key", type=Path, metavar="PEM",
+                       help="private key of --sign-cert (default: TALKFACE_SIGN_KEY)")
 
 
-def _label(args):
+def _marks(args) -> dict:
+    """The visible label and the manifest's signing credential, as API options."""
     from talkface.errors import InputError
     from talkface.media.visible_label import LabelStyle
+    signing = dict(sign_cert=args.sign_cert, sign_key=args.sign_key)
     if args.no_label:
-        return None
+        return dict(label=None, **signing)
     try:
-        return LabelStyle(position=args.label_position, opacity=args.label_opacity)
+        return dict(label=LabelStyle(position=args.label_position, opacity=args.label_opacity), **signing)
     except ValueError as error:
         raise InputError("--label-opacity", str(error)) from None
 
 
 def _run_animate(args) -> int:
     return _animate(args.photo, args.audio, args.output, transcript=args.transcript, size=args.size,
-                    fps=args.fps, face=args.face, label=_label(args), head_distance=args.head_distance,
+                    fps=args.fps, face=args.face, **_marks(args), head_distance=args.head_distance,
                     language=args.language, overwrite=args.overwrite, **_motion_options(args))
 
 
@@ -272,7 +279,7 @@ def _run_render(args) -> int:
     from talkface.api import render
     with _progress_bar() as progress:
         result = render(args.photo, args.motion, args.audio, args.output, size=args.size, face=args.face,
-                        head_distance=args.head_distance, label=_label(args),
+                        head_distance=args.head_distance, **_marks(args),
                         overwrite=args.overwrite, progress=progress)
     _report(result)
     return 0
@@ -284,7 +291,7 @@ def _run_reenact(args) -> int:
     with _progress_bar() as progress:
         result = reenact(args.photo, args.driving_video, args.output, mouth_audio=args.mouth_audio,
                          transcript=args.transcript, size=args.size, face=args.face,
-                         head_distance=args.head_distance, label=_label(args),
+                         head_distance=args.head_distance, **_marks(args),
                          overwrite=args.overwrite, progress=progress)
     _report(result)
     return 0
@@ -413,7 +420,7 @@ def _run_demo(args) -> int:
     from talkface.api import demo_inputs
     photo, audio, transcript = demo_inputs()
     return _animate(photo, audio, args.output, transcript=transcript, size=args.size,
-                    fps=args.fps, seed=args.seed, label=_label(args), overwrite=True)
+                    fps=args.fps, seed=args.seed, **_marks(args), overwrite=True)
 
 
 def _animate(photo, audio, output, **options) -> int:
