@@ -15,9 +15,12 @@ class RenderConfig:
     # The chin travels less than the lower lip (the lips also part).
     chin_share: float = 0.78
     # Visible height of the upper and lower front teeth: incisor crowns are
-    # ~10 mm and ~9 mm, but the lips cover part of them in speech, the lower
-    # ones most.
-    upper_teeth: float = 0.11
+    # ~10 mm and ~9 mm, but the lips cover most of them in speech, the lower
+    # ones more (1-3 mm of upper incisor shows below a relaxed upper lip,
+    # Vig & Brundo 1978). At 0.11 (7 mm) the teeth filled the whole gap of
+    # conversational openings, like a denture, and dlib read our mouths less
+    # faithfully (r with the motion's lip gap 0.875 -> 0.918 on the LRS2 clip).
+    upper_teeth: float = 0.06
     lower_teeth: float = 0.06
     # Width of a central incisor (~8.5 mm), which spaces the tooth gaps.
     incisor_width: float = 0.13
