@@ -112,7 +112,7 @@ def clip_figures(photo: Path, motion_track: MotionTrack, *, size: int, work: Pat
     on the rendered frames before encoding (every 5th)."""
     from talkface.eval import dlib_models
     from talkface.eval.face_track import face_sharpness, track_face
-    from talkface.eval.report import _against_photo
+    from talkface.eval.report import against_photo
     from talkface.media.read_video import read_frames
 
     rig = analyse_photo(read_image(photo), size=size)
@@ -122,8 +122,8 @@ def clip_figures(photo: Path, motion_track: MotionTrack, *, size: int, work: Pat
     cv2.imwrite(str(work / f"{photo.stem}_frames.png"),
                 cv2.cvtColor(np.hstack(frames[::len(frames) // 5][:5]), cv2.COLOR_RGB2BGR))
     track = track_face(iter(frames), fps=motion_track.fps)
-    against_framed = _against_photo(track, rig.texture)
-    against_photo = _against_photo(track, read_image(photo))
+    against_framed = against_photo(track, rig.texture)
+    against_photo = against_photo(track, read_image(photo))
 
     box = dlib_models.detect_face(rig.texture) or dlib_models.detect_face(rig.texture, upsample=1)
     source = face_sharpness(rig.texture, dlib_models.landmarks68(rig.texture, box)) if box else np.nan

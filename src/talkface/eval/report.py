@@ -75,7 +75,7 @@ def evaluate_video(video: str | Path, *, source_photo: str | Path | None = None,
     report = _summarise(str(video), track, curves)
     extras = {}
     if source_photo is not None:
-        extras.update(_against_photo(track, read_image(source_photo)))
+        extras.update(against_photo(track, read_image(source_photo)))
     if reference_video is not None:
         reference_track, reference_curves, _ = _measure(reference_video, config)
         reference = _summarise(str(reference_video), reference_track, reference_curves)
@@ -127,7 +127,9 @@ def _summarise(name: str, track: FaceTrack, curves: Curves) -> VideoReport:
         curves=curves)
 
 
-def _against_photo(track: FaceTrack, photo: np.ndarray) -> dict:
+def against_photo(track: FaceTrack, photo: np.ndarray) -> dict:
+    """Identity distances (mean, max) and sharpness ratio of the tracked face
+    against the largest face dlib finds in ``photo`` (empty when it finds none)."""
     box = dlib_models.detect_face(photo) or dlib_models.detect_face(photo, upsample=1)
     if box is None or not len(track.descriptors):
         return {}
