@@ -103,12 +103,22 @@ def _load_json(path: Path) -> MotionTrack:
         for j, name in enumerate(ARKIT_NAMES):
             if name in columns:
                 ordered[:, j] = weights[:, columns[name]]
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, OverflowError) as error:
+        # OverflowError: integers beyond the range of a float.
         raise InputError(path, f"not a valid motion file ({error})") from None
+    except RecursionError:
+        raise InputError(path, "not a valid motion file (nested too deeply)") from None
     return _track(path, fps, ordered, rotation)
 
 
 def _load_csv(path: Path, fps: float | None) -> MotionTrack:
+    try:
+        return _read_csv(path, fps)
+    except csv.Error as error:  # e.g. a field longer than the csv module allows
+        raise InputError(path, f"not a readable CSV ({error})") from None
+
+
+def _read_csv(path: Path, fps: float | None) -> MotionTrack:
     with open(path, newline="", encoding="utf-8") as lines:
         reader = csv.reader(lines)
         header = next(reader, None)
@@ -126,9 +136,9 @@ def _load_csv(path: Path, fps: float | None) -> MotionTrack:
                 weights.append([float(row[index[name]]) if name in index else 0.0 for name in _CSV_NAMES])
                 rotation.append([math.degrees(float(row[index[name]])) if name in index else 0.0
                                  for name in _HEAD])
+                timecodes.append(row[index["Timecode"]])
             except (ValueError, IndexError):
                 raise InputError(path, f"line {number}: not a row of numbers") from None
-            timecodes.append(row[index["Timecode"]])
     if not weights:
         raise InputError(path, "has no frames")
     return _track(path, fps or _frame_rate(timecodes), np.array(weights), np.array(rotation))
@@ -161,7 +171,7 @@ def _frame_rate(timecodes: list[str]) -> float:
         if len(parts) == 4:
             try:
                 frames.append(int(float(parts[3])))
-            except ValueError:
+            except (ValueError, OverflowError):  # not a number, or infinite
                 pass
     top = max(frames, default=0)
     return float(top + 1) if top >= 23 else 60.0
