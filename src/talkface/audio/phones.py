@@ -53,7 +53,7 @@ def recognise_phones(samples: np.ndarray, *, sample_rate: int = 16000,
     _check_rate(sample_rate)
     decoder = _phone_loop_decoder(config)
     labels, starts, ends = [], [], []
-    for offset, chunk in _chunks(samples, sample_rate, config):
+    for offset, chunk in recognition_pieces(samples, sample_rate, config):
         decoder.start_utt()
         decoder.process_raw(_pcm(chunk), full_utt=True)
         decoder.end_utt()
@@ -143,7 +143,7 @@ def _pcm(samples: np.ndarray) -> bytes:
     return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
 
 
-def _chunks(samples: np.ndarray, sample_rate: int, config: PhoneConfig):
+def recognition_pieces(samples: np.ndarray, sample_rate: int, config: PhoneConfig):
     """(offset seconds, samples) pieces of about ``chunk_s``, cut at quiet 10 ms frames."""
     length = int(config.chunk_s * sample_rate)
     start = 0

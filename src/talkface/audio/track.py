@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from talkface.audio.decode import ANALYSIS_RATE, PIECE_S, decode_audio_pieces
-from talkface.audio.phones import PhoneConfig, PhoneTimeline, _chunks, align_phones, recognise_phones
+from talkface.audio.phones import PhoneConfig, PhoneTimeline, align_phones, recognise_phones, recognition_pieces
 from talkface.audio.prosody import Prosody, ProsodyConfig, measure_prosody
 from talkface.audio.voice_activity import has_voice, voice_activity
 from talkface.errors import InputError
@@ -148,8 +148,8 @@ def _blocks(pieces: Iterable[np.ndarray], sample_rate: int,
     """(first sample, block, audio just before, audio just after) for
     consecutive blocks of about ``config.block_s`` seconds.
 
-    A block is a run of whole phone-recogniser pieces: ``_chunks`` cuts the
-    buffer exactly as it would cut the whole recording, because the buffer
+    A block is a run of whole phone-recogniser pieces: ``recognition_pieces``
+    cuts the buffer exactly as it would cut the whole recording, because the buffer
     always reaches past the block by more than the recogniser looks ahead.
     """
     phone_config = PhoneConfig()
@@ -169,7 +169,7 @@ def _blocks(pieces: Iterable[np.ndarray], sample_rate: int,
         if len(buffer) == 0:
             return
         end = 0
-        for offset, chunk in _chunks(buffer, sample_rate, phone_config):
+        for offset, chunk in recognition_pieces(buffer, sample_rate, phone_config):
             if end and round(offset * sample_rate) + len(chunk) > block_length:
                 break
             end = round(offset * sample_rate) + len(chunk)

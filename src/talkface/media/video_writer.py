@@ -121,6 +121,8 @@ class VideoWriter:
                 return name
             except FileExistsError:
                 continue
+            except OSError as error:  # the folder became unwritable or full since it was checked
+                raise InputError(self.path, f"cannot write video ({error.strerror or error})") from None
 
     def __enter__(self) -> "VideoWriter":
         return self
