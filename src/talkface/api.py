@@ -18,7 +18,7 @@ from talkface.media.verify import Verification
 from talkface.media.verify import verify as verify_file
 from talkface.media.visible_label import LabelStyle, VisibleLabel
 from talkface.media.watermark import Watermarker, payload_for
-from talkface.media.video_writer import VideoWriter
+from talkface.media.video_writer import BackgroundWriter, VideoWriter
 from talkface.motion.from_video import motion_from_video, replace_mouth
 from talkface.motion.generate import motion_from_audio
 from talkface.motion.motion_file import load_motion, save_motion
@@ -226,10 +226,12 @@ def render_video(rig: FaceRig, motion_track: MotionTrack, *, audio: str | Path |
                 "generator": f"talkface {__version__}", "talkface_video_id": f"{video_id:04x}"}
     provenance = Provenance(credential=credential or signing_credential(), version=__version__,
                             video_id=f"{video_id:04x}")
+    # The second core labels, marks and encodes a frame while the first draws the next.
     with FrameRenderer(rig) as renderer, VideoWriter(output, fps=motion_track.fps, size=size, audio=audio,
-                                                     metadata=metadata, provenance=provenance) as writer:
+                                                     metadata=metadata, provenance=provenance) as writer, \
+            BackgroundWriter(writer, lambda frame: mark(stamp(frame))) as frames:
         for i in range(motion_track.frame_count):
-            writer.write(mark(stamp(renderer.render(motion_track.weights[i], motion_track.head_rotation[i]))))
+            frames.write(renderer.render(motion_track.weights[i], motion_track.head_rotation[i]))
             if progress:
                 progress(i + 1, motion_track.frame_count)
 

@@ -9,7 +9,10 @@ way (a second temporary file), before the rename.
 """
 
 import os
+import queue
 import secrets
+import threading
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -132,6 +135,54 @@ class VideoWriter:
             self.close()
         else:
             self._discard()
+
+
+class BackgroundWriter:
+    """Context manager that hands frames to ``writer`` on a second thread,
+    each passed through ``finish`` first (the label and watermark), so the
+    next frame is drawn while this one is finished and encoded.
+
+    At most ``depth`` frames wait in between: memory stays bounded. An error
+    on the writing thread is raised by the next ``write`` or on leaving; an
+    error or interruption in the caller stops the thread before the
+    ``VideoWriter`` discards its file.
+    """
+
+    def __init__(self, writer: VideoWriter, finish: Callable[[np.ndarray], np.ndarray], *, depth: int = 4):
+        self._writer, self._finish = writer, finish
+        self._frames: queue.Queue = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="talkface-encode", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (frame := self._frames.get()) is not None:
+            if self._error is not None or self._stopping:
+                continue  # drain without work until the sentinel
+            try:
+                self._writer.write(self._finish(frame))
+            except BaseException as error:  # handed to the caller's thread
+                self._error = error
+
+    def write(self, frame: np.ndarray) -> None:
+        """Queue one (S, S, 3) uint8 RGB frame (waits while ``depth`` are queued)."""
+        self._raise_error()
+        self._frames.put(frame)
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def __enter__(self) -> "BackgroundWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        self._stopping = exc_type is not None
+        self._frames.put(None)
+        self._thread.join()
+        if exc_type is None:
+            self._raise_error()
 
 
 class _AudioSource:
