@@ -14,7 +14,7 @@ from talkface.motion.head_motion import head_rotation
 from talkface.motion.track import Controls, MotionTrack
 
 # ARKit splits some shapes into left and right; speech moves both sides alike.
-BOTH_SIDES = {
+_BOTH_SIDES = {
     "mouthStretch": ("mouthStretchLeft", "mouthStretchRight"),
     "mouthUpperUp": ("mouthUpperUpLeft", "mouthUpperUpRight"),
     "mouthSmile": ("mouthSmileLeft", "mouthSmileRight"),
@@ -43,9 +43,7 @@ def motion_from_audio(audio: AudioTrack, *, fps: float = 25.0, controls: Control
     blink_rng, head_rng, gaze_rng = (np.random.default_rng(s)
                                      for s in np.random.SeedSequence(controls.seed).spawn(3))
     weights = np.zeros((len(times), len(ARKIT_NAMES)), dtype=np.float32)
-    for name, curve in articulate(audio, times, config=config.articulation).items():
-        for arkit_name in BOTH_SIDES.get(name, (name,)):
-            weights[:, ARKIT_INDEX[arkit_name]] = curve
+    lay_mouth(weights, articulate(audio, times, config=config.articulation))
 
     gaze = gaze_path(audio, times, gaze_rng, rest=controls.gaze, config=config.gaze)
     for name, curve in gaze_weights(gaze.angles, config=config.gaze).items():
@@ -57,17 +55,38 @@ def motion_from_audio(audio: AudioTrack, *, fps: float = 25.0, controls: Control
     weights[:, ARKIT_INDEX["eyeBlinkLeft"]] = blinks
     weights[:, ARKIT_INDEX["eyeBlinkRight"]] = blinks
 
-    style = EMOTION_STYLES[controls.emotion]
-    feeling = _feeling(controls)
-    amplitude = controls.motion_intensity * (1.0 + (style.head_amplitude - 1.0) * feeling)
+    amplitude, pitch_offset = emotion_head_style(controls)
     rotation, brow_raise = head_rotation(audio, times, head_rng, intensity=amplitude, config=config.head)
-    rotation[:, 1] += style.head_pitch_deg * feeling * min(controls.motion_intensity, 1.0)
-    weights[:, ARKIT_INDEX["browInnerUp"]] = brow_raise
-    weights[:, ARKIT_INDEX["browOuterUpLeft"]] = brow_raise * 0.6
-    weights[:, ARKIT_INDEX["browOuterUpRight"]] = brow_raise * 0.6
+    rotation[:, 1] += pitch_offset
+    lay_brow_raise(weights, brow_raise)
     weights = overlay_expression(weights, emotion_expression(controls))
     return MotionTrack(fps=fps, weights=np.clip(weights, 0.0, 1.0),
                        head_rotation=rotation.astype(np.float32))
+
+
+def lay_mouth(weights: np.ndarray, channels: dict[str, np.ndarray]) -> None:
+    """Write articulation ``channels`` (each (F,)) into ``weights`` (F, 52),
+    both sides alike where ARKit splits a shape."""
+    for name, curve in channels.items():
+        for arkit_name in _BOTH_SIDES.get(name, (name,)):
+            weights[:, ARKIT_INDEX[arkit_name]] = curve
+
+
+def lay_brow_raise(weights: np.ndarray, brow_raise) -> None:
+    """Write a brow raise ((F,) or scalar, for weights (F, 52) or (52,)):
+    the inner brows by all of it, the outer ones by 0.6 of it."""
+    weights[..., ARKIT_INDEX["browInnerUp"]] = brow_raise
+    weights[..., ARKIT_INDEX["browOuterUpLeft"]] = brow_raise * 0.6
+    weights[..., ARKIT_INDEX["browOuterUpRight"]] = brow_raise * 0.6
+
+
+def emotion_head_style(controls: Controls) -> tuple[float, float]:
+    """How the controls' emotion moves the head: amplitude factor on the
+    motion (motion intensity included) and pitch offset in degrees."""
+    style = EMOTION_STYLES[controls.emotion]
+    feeling = _feeling(controls)
+    amplitude = controls.motion_intensity * (1.0 + (style.head_amplitude - 1.0) * feeling)
+    return amplitude, style.head_pitch_deg * feeling * min(controls.motion_intensity, 1.0)
 
 
 def emotion_expression(controls: Controls) -> np.ndarray:

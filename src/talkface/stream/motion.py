@@ -15,9 +15,9 @@ from talkface.audio.track import AudioTrack
 from talkface.motion.arkit import ARKIT_INDEX, ARKIT_NAMES
 from talkface.motion.articulation import articulate
 from talkface.motion.blink_schedule import blink_curve
-from talkface.motion.config import EMOTION_STYLES
 from talkface.motion.gaze import gaze_weights
-from talkface.motion.generate import BOTH_SIDES, emotion_expression, overlay_expression
+from talkface.motion.generate import (emotion_expression, emotion_head_style, lay_brow_raise, lay_mouth,
+                                      overlay_expression)
 from talkface.motion.head_motion import pulses
 from talkface.motion.track import Controls
 from talkface.stream.config import StreamConfig
@@ -62,9 +62,7 @@ class LiveMotion:
         """(F, 52) weights and (F, 3) head rotation at stream ``times`` (seconds,
         increasing); ``audio`` starts at stream time ``origin_s``."""
         weights = np.zeros((len(times), len(ARKIT_NAMES)))
-        for name, curve in articulate(audio, times - origin_s, config=self.config.articulation).items():
-            for arkit_name in BOTH_SIDES.get(name, (name,)):
-                weights[:, ARKIT_INDEX[arkit_name]] = curve
+        lay_mouth(weights, articulate(audio, times - origin_s, config=self.config.articulation))
         rotation = np.zeros((len(times), 3))
         for i, t in enumerate(times):
             dt = 1.0 / self.config.fps if self._last_time is None else max(t - self._last_time, 1e-3)
@@ -187,19 +185,14 @@ class LiveMotion:
         rotation = self._smoothed_drift * (0.5 + 0.5 * talking)
         rotation[1] += nods + breathing * (1.0 - talking)
 
-        style = EMOTION_STYLES[self.controls.emotion]
-        feeling = self.controls.emotion_intensity if self.controls.emotion != "neutral" else 0.0
-        amplitude = self.controls.motion_intensity * (1.0 + (style.head_amplitude - 1.0) * feeling)
-        pitch_offset = style.head_pitch_deg * feeling * min(self.controls.motion_intensity, 1.0)
+        amplitude, pitch_offset = emotion_head_style(self.controls)
         ramp = 1.0 - np.exp(-dt / self.config.control_ramp_s)
         self._amplitude += ramp * (amplitude - self._amplitude)
         self._pitch_offset += ramp * (pitch_offset - self._pitch_offset)
 
         self._accents = [accent for accent in self._accents if accent + config.nod_duration_s >= t]
         brow = float(np.clip(pulses(np.array(self._accents), np.array([t]), config.nod_duration_s)[0], 0, 1))
-        brow *= config.accent_brow_raise * min(self._amplitude, 1.0)
-        weights[ARKIT_INDEX["browInnerUp"]] = brow
-        weights[ARKIT_INDEX["browOuterUpLeft"]] = weights[ARKIT_INDEX["browOuterUpRight"]] = brow * 0.6
+        lay_brow_raise(weights, brow * config.accent_brow_raise * min(self._amplitude, 1.0))
         rotation = rotation * self._amplitude
         rotation[1] += self._pitch_offset
         return rotation
