@@ -11,13 +11,13 @@ from talkface.audio.phones import PhoneTimeline
 from talkface.audio.track import analyse_audio
 from talkface.errors import InputError
 from talkface.face.rig import FaceRig, analyse_photo
+from talkface.media.frame_marks import frame_marks
 from talkface.media.output_path import check_output_path
 from talkface.media.provenance import Provenance, SigningCredential, signing_credential
 from talkface.media.read_image import read_image
 from talkface.media.verify import Verification
 from talkface.media.verify import verify as verify_file
-from talkface.media.visible_label import LabelStyle, VisibleLabel
-from talkface.media.watermark import Watermarker, payload_for
+from talkface.media.visible_label import LabelStyle
 from talkface.media.video_writer import BackgroundWriter, VideoWriter
 from talkface.motion.from_video import motion_from_video, replace_mouth
 from talkface.motion.generate import motion_from_audio
@@ -220,8 +220,6 @@ def render_video(rig: FaceRig, motion_track: MotionTrack, *, audio: str | Path |
     ``signing_credential`` for the key)."""
     size = (rig.size, rig.size)
     video_id = _video_id(rig, audio, motion_track)
-    mark = Watermarker(size, payload_for(__version__, video_id)).apply
-    stamp = VisibleLabel(size, label).apply if label else (lambda frame: frame)
     metadata = {"comment": SYNTHETIC_NOTICE, "synthetic": "true",
                 "generator": f"talkface {__version__}", "talkface_video_id": f"{video_id:04x}"}
     provenance = Provenance(credential=credential or signing_credential(), version=__version__,
@@ -229,7 +227,7 @@ def render_video(rig: FaceRig, motion_track: MotionTrack, *, audio: str | Path |
     # The second core labels, marks and encodes a frame while the first draws the next.
     with FrameRenderer(rig) as renderer, VideoWriter(output, fps=motion_track.fps, size=size, audio=audio,
                                                      metadata=metadata, provenance=provenance) as writer, \
-            BackgroundWriter(writer, lambda frame: mark(stamp(frame))) as frames:
+            BackgroundWriter(writer, frame_marks(size, video_id=video_id, label=label)) as frames:
         for i in range(motion_track.frame_count):
             frames.write(renderer.render(motion_track.weights[i], motion_track.head_rotation[i]))
             if progress:

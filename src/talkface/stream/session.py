@@ -10,10 +10,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from talkface import __version__
 from talkface.face.rig import FaceRig, analyse_photo
-from talkface.media.visible_label import LabelStyle, VisibleLabel
-from talkface.media.watermark import Watermarker, payload_for
+from talkface.media.frame_marks import frame_marks
+from talkface.media.visible_label import LabelStyle
 from talkface.motion.track import Controls
 from talkface.render.renderer import FrameRenderer
 from talkface.stream.config import StreamConfig
@@ -310,12 +309,7 @@ class StreamSession:
 
     def _stamps(self):
         """The visible label and the invisible watermark every frame carries."""
-        size = (self._rig.size, self._rig.size)
-        mark = Watermarker(size, payload_for(__version__, LIVE_VIDEO_ID)).apply
-        if self._label is None:
-            return mark
-        label = VisibleLabel(size, self._label).apply
-        return lambda frame: mark(label(frame))
+        return frame_marks((self._rig.size, self._rig.size), video_id=LIVE_VIDEO_ID, label=self._label)
 
 
 def _even(pixels: float) -> int:
