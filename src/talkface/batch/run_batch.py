@@ -13,6 +13,7 @@ import av
 
 from talkface.batch.jobs import BatchJob
 from talkface.errors import InputError
+from talkface.media.output_path import write_atomically
 from talkface.media.visible_label import LabelStyle
 
 
@@ -226,16 +227,7 @@ def _run_on_ray(jobs, runnable, rigs, out_dir, settle, *, workers, ray_address) 
             except ray.exceptions.RayError as error:
                 status, reason, seconds, video = "failed", f"Ray task failed: {error}", 0.0, b""
             if status == "made":
-                _write_atomically(out_dir / jobs[index].output, video)
+                write_atomically(out_dir / jobs[index].output, lambda partial: partial.write_bytes(video))
             settle(index, JobOutcome(jobs[index], status, reason, seconds))
     finally:
         ray.shutdown()
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)

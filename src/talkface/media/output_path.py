@@ -1,6 +1,8 @@
-"""Checks on where a video will be written, done before any work starts."""
+"""Where output goes: checks done before any work starts, and writing a file whole."""
 
+import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from talkface.errors import InputError
@@ -30,4 +32,18 @@ def check_output_path(path: str | Path, *, overwrite: bool = False) -> Path:
             pass
     except OSError as error:
         raise InputError(path, f"folder {folder} is not writable ({error.strerror or error})") from None
+    return path
+
+
+def write_atomically(path: str | Path, write: Callable[[Path], None]) -> Path:
+    """Have ``write`` fill a hidden file beside ``path``, then rename it to
+    ``path``: the file appears complete or not at all, and a failed or
+    interrupted write leaves nothing behind."""
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        write(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path

@@ -10,12 +10,12 @@ converts. Timecode is ``HH:MM:SS:FF.mmm``.
 import csv
 import json
 import math
-import os
 from pathlib import Path
 
 import numpy as np
 
 from talkface.errors import InputError
+from talkface.media.output_path import write_atomically
 from talkface.motion.arkit import ARKIT_NAMES
 from talkface.motion.track import MotionTrack
 
@@ -34,14 +34,7 @@ def save_motion(track: MotionTrack, path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() not in (".json", ".csv"):
         raise InputError(path, "motion files are .json or .csv")
-    partial = path.with_name(f".{path.name}.part")
-    try:
-        _write(track, partial, path.suffix.lower())
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, lambda partial: _write(track, partial, path.suffix.lower()))
 
 
 def _write(track: MotionTrack, path: Path, kind: str) -> None:
