@@ -1,5 +1,6 @@
 """The FaceRig: everything the renderer needs from the photo, prepared once."""
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,3 +129,12 @@ def _framing(eye_centre, interocular, width, height, config):
     x0 = float(np.clip(x0, 0, width - side))
     y0 = float(np.clip(y0, 0, height - side))
     return x0, y0, float(side)
+
+
+def scaled_rig(rig: FaceRig, size: int) -> FaceRig:
+    """``rig`` at another output size: the same framing, fewer pixels to draw."""
+    scale = size / rig.size
+    return dataclasses.replace(
+        rig, texture=cv2.resize(rig.texture, (size, size), interpolation=cv2.INTER_AREA),
+        person=cv2.resize(rig.person, (size, size), interpolation=cv2.INTER_AREA),
+        landmarks=(rig.landmarks * scale).astype(rig.landmarks.dtype), interocular=rig.interocular * scale)

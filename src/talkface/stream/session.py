@@ -1,16 +1,14 @@
 """A live session: audio chunks in, timed video frames out as soon as they are ready."""
 
-import dataclasses
 import queue
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
-from talkface.face.rig import FaceRig, analyse_photo
+from talkface.face.rig import FaceRig, analyse_photo, scaled_rig
 from talkface.media.frame_marks import frame_marks
 from talkface.media.visible_label import LabelStyle
 from talkface.motion.track import Controls
@@ -314,12 +312,3 @@ class StreamSession:
 
 def _even(pixels: float) -> int:
     return max(64, int(round(pixels / 2)) * 2)
-
-
-def scaled_rig(rig: FaceRig, size: int) -> FaceRig:
-    """``rig`` at another output size: the same framing, fewer pixels to draw."""
-    scale = size / rig.size
-    return dataclasses.replace(
-        rig, texture=cv2.resize(rig.texture, (size, size), interpolation=cv2.INTER_AREA),
-        person=cv2.resize(rig.person, (size, size), interpolation=cv2.INTER_AREA),
-        landmarks=(rig.landmarks * scale).astype(rig.landmarks.dtype), interocular=rig.interocular * scale)
