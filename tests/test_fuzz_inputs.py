@@ -76,12 +76,16 @@ def _rotated_exif() -> bytes:
 @FUZZ
 @given(data=st.data())
 def test_image_reader_fuzz(tmp_path, data):
-    seeds = _image_seeds()
+    _fuzz_seeded_file(tmp_path / "photo", data, _image_seeds(), read_image)
+
+
+def _fuzz_seeded_file(stem, data, seeds: dict[str, bytes], reader) -> None:
+    """A mutated seed (or random bytes) under one of the seeds' suffixes, through ``reader``."""
     suffix = data.draw(st.sampled_from(sorted(seeds)))
     content = data.draw(st.one_of(_mutations(seeds[suffix]), st.binary(max_size=256)))
-    path = tmp_path / f"photo{suffix}"
+    path = stem.with_name(stem.name + suffix)
     path.write_bytes(content)
-    _check(read_image, path)
+    _check(reader, path)
 
 
 def _wav_bytes(*, format_tag: int, channels: int, rate: int, bits: int, block_align: int, data: bytes,
@@ -136,12 +140,7 @@ def test_audio_decoder_fuzz_wav_headers(tmp_path, header_wav):
 @FUZZ
 @given(data=st.data())
 def test_audio_decoder_fuzz_compressed(tmp_path, data):
-    seeds = _audio_seeds()
-    suffix = data.draw(st.sampled_from(sorted(seeds)))
-    content = data.draw(st.one_of(_mutations(seeds[suffix]), st.binary(max_size=256)))
-    path = tmp_path / f"speech{suffix}"
-    path.write_bytes(content)
-    _check(decode_audio, path)
+    _fuzz_seeded_file(tmp_path / "speech", data, _audio_seeds(), decode_audio)
 
 
 NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**30, 10**30),
