@@ -42,13 +42,18 @@ def gaze_path(audio: AudioTrack, times: np.ndarray, rng: np.random.Generator, *,
     # Saccades last 2.2 ms per degree + 21 ms: at video rates one or two
     # frames, so each frame shows the share of the saccade done by then.
     index = np.maximum(np.searchsorted(shift_times, times, side="right") - 1, 0)
-    goal = goals[index]
-    start = goals[np.maximum(index - 1, 0)]
-    duration = (config.saccade_ms_per_deg * np.linalg.norm(goal - start, axis=1) / 1000
-                + config.saccade_base_s)
-    progress = np.clip((times - shift_times[index]) / duration, 0.0, 1.0)[:, None]
-    angles = start + (goal - start) * (3 * progress ** 2 - 2 * progress ** 3)
+    angles = saccade(goals[np.maximum(index - 1, 0)], goals[index], times - shift_times[index], config=config)
     return GazePath(angles=angles, shifts=shift_times[1:])
+
+
+def saccade(start: np.ndarray, goal: np.ndarray, elapsed, *, config: GazeConfig = GazeConfig()) -> np.ndarray:
+    """Gaze angles (..., 2) degrees ``elapsed`` seconds (scalar or (...,))
+    into a saccade from ``start`` to ``goal`` (..., 2): it lasts
+    ``saccade_ms_per_deg`` per degree plus ``saccade_base_s``, easing in and out."""
+    duration = (config.saccade_ms_per_deg * np.linalg.norm(goal - start, axis=-1) / 1000
+                + config.saccade_base_s)
+    progress = np.clip(np.asarray(elapsed) / duration, 0.0, 1.0)[..., None]
+    return start + (goal - start) * (3 * progress ** 2 - 2 * progress ** 3)
 
 
 def gaze_weights(angles: np.ndarray, *, config: GazeConfig = GazeConfig()) -> dict[str, np.ndarray]:

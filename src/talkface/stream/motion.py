@@ -15,7 +15,7 @@ from talkface.audio.track import AudioTrack
 from talkface.motion.arkit import ARKIT_INDEX, ARKIT_NAMES
 from talkface.motion.articulation import articulate
 from talkface.motion.blink_schedule import blink_curve
-from talkface.motion.gaze import gaze_weights
+from talkface.motion.gaze import gaze_weights, saccade
 from talkface.motion.generate import (emotion_expression, emotion_head_style, lay_brow_raise, lay_mouth,
                                       overlay_expression)
 from talkface.motion.head_motion import pulses
@@ -135,11 +135,7 @@ class LiveMotion:
             self._add_blink(t)
 
     def _gaze_angles(self, t: float) -> np.ndarray:
-        config = self.config.gaze
-        duration = (config.saccade_ms_per_deg * np.linalg.norm(self._gaze_to - self._gaze_from) / 1000
-                    + config.saccade_base_s)
-        progress = np.clip((t - self._gaze_shift_at) / duration, 0.0, 1.0)
-        return self._gaze_from + (self._gaze_to - self._gaze_from) * (3 * progress ** 2 - 2 * progress ** 3)
+        return saccade(self._gaze_from, self._gaze_to, t - self._gaze_shift_at, config=self.config.gaze)
 
     def _step_gaze(self, weights: np.ndarray, t: float) -> None:
         config = self.config.gaze
