@@ -220,3 +220,18 @@ def test_renderers_of_two_faces_in_one_process_draw_their_own_face(renderer, dia
         other.render(_weights(), np.zeros(3))
         again = renderer.render(_weights(jawOpen=0.3), np.array([5.0, 0.0, 0.0]))
     assert np.array_equal(before, again)
+
+
+def test_redrawing_only_the_changed_region_gives_the_whole_frame(renderer):
+    # Each frame redraws only where the mesh moved; drawing the whole frame
+    # for the same pose must give exactly the same pixels.
+    full = (0, 0, renderer.size, renderer.size)
+    poses = [(_weights(jawOpen=0.6, eyeBlinkLeft=1.0), np.array([18.0, -12.0, 8.0])),
+             (_weights(mouthSmileLeft=0.8, mouthSmileRight=0.8, browInnerUp=0.7), np.array([-20.0, 10.0, 0.0])),
+             (_weights(eyeLookOutLeft=1.0, eyeLookInRight=1.0), np.zeros(3))]
+    for weights, rotation in poses:
+        positions = renderer.vertex_positions(weights, rotation)
+        with renderer.ctx:
+            partial = renderer._draw(positions, weights)
+            whole = renderer._draw(positions, weights, region=full)
+        assert np.array_equal(partial, whole)

@@ -8,6 +8,7 @@ import numpy as np
 from talkface.face import landmark_indices as idx
 from talkface.face.head_pose import angles_to_rotation
 from talkface.face.rig import FaceRig
+from talkface.motion.arkit import ARKIT_NAMES
 from talkface.render.background_plate import background_plate
 from talkface.render.config import RenderConfig
 from talkface.render.expression_fields import build_expression_fields
@@ -71,6 +72,12 @@ void main() {
 """
 
 
+# A vertex that moved less than this (pixels) is drawn as at rest: an eighth
+# of the rasteriser's 1/256 px vertex precision, and far below the 0.02 px
+# at which the person layer starts to leave the background behind.
+_STILL_PX = 1.0 / 2048
+
+
 def _create_context() -> moderngl.Context:
     try:
         return moderngl.create_standalone_context(backend="egl")
@@ -102,7 +109,9 @@ class FrameRenderer:
 
         ctx = self.ctx = _create_context()
         size = self.size
-        self.fbo = ctx.framebuffer(color_attachments=[ctx.renderbuffer((size, size), 3)],
+        # RGBA, read as RGBA: llvmpipe stores colour as 4 bytes a pixel, and
+        # reading 3 makes it repack every pixel (10 % of a frame at 512 px).
+        self.fbo = ctx.framebuffer(color_attachments=[ctx.renderbuffer((size, size), 4)],
                                    depth_attachment=ctx.depth_renderbuffer((size, size)))
         # The person layer carries its own mask, warped with it: wherever the
         # head's mesh stretches over background, the fixed plate shows instead.
@@ -167,6 +176,12 @@ class FrameRenderer:
             index_buffer=ctx.buffer(np.array(strip, dtype=np.int32).tobytes()),
             index_element_size=4)
         self._across = np.linspace(0.0, 1.0, columns)
+        # Gaze changes the eyes' pixels without moving a vertex: always redrawn.
+        self._eye_corners = np.unique(np.concatenate(self.mesh.eye_triangles))
+        # The whole frame at rest; each frame redraws only where it can differ.
+        self._rest_frame = np.zeros((size, size, 3), np.uint8)
+        with self.ctx:
+            self._rest_frame = self._draw(self._rest, np.zeros(len(ARKIT_NAMES)), region=(0, 0, size, size))
 
     def vertex_positions(self, weights: np.ndarray, rotation: np.ndarray) -> np.ndarray:
         """(V, 3) mesh positions in pixels for (52,) ARKit ``weights`` and
@@ -196,8 +211,22 @@ class FrameRenderer:
         with self.ctx:
             return self._draw(positions, weights)
 
-    def _draw(self, positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    def _changed_region(self, positions: np.ndarray, moved: np.ndarray) -> tuple[int, int, int, int]:
+        """(x, y, width, height) in pixels outside which the frame equals the
+        rest frame: every triangle with a moved corner, where it is now and
+        where it was, and the eyes. Pixels elsewhere are covered by the same
+        unmoved triangles as at rest."""
+        touched = np.any(moved[self.mesh.triangles] > _STILL_PX, axis=1)
+        corners = np.concatenate([self.mesh.triangles[touched].ravel(), self._eye_corners])
+        points = np.concatenate([positions[corners, :2], self._rest[corners, :2]])
+        low = np.clip(np.floor(points.min(axis=0)) - 1, 0, self.size).astype(int)
+        high = np.clip(np.ceil(points.max(axis=0)) + 1, 0, self.size).astype(int)
+        return int(low[0]), int(low[1]), int(high[0] - low[0]), int(high[1] - low[1])
+
+    def _draw(self, positions: np.ndarray, weights: np.ndarray,
+              region: tuple[int, int, int, int] | None = None) -> np.ndarray:
         moved = np.linalg.norm(positions[:, :2] - self._rest[:, :2], axis=1)
+        x, y, width, height = region = region or self._changed_region(positions, moved)
         self.face_positions.write(np.c_[positions, moved].astype(np.float32).tobytes())
 
         upper, lower = (positions[self.mesh.mouth_columns[row], :2] for row in (0, 1))
@@ -208,7 +237,8 @@ class FrameRenderer:
         self.mouth_vertices.write(np.c_[np.concatenate(rows), self._mouth_rest].astype(np.float32).tobytes())
 
         self.fbo.use()
-        self.fbo.clear(0.0, 0.0, 0.0, 1.0, depth=1.0)
+        self.fbo.scissor = region
+        self.fbo.clear(0.0, 0.0, 0.0, 1.0, depth=1.0, viewport=region)
         self.photo.use(0)
         self.background.use(1)
         self.ctx.disable(moderngl.DEPTH_TEST)
@@ -222,8 +252,10 @@ class FrameRenderer:
             self.eye_program["iris_radius"].value = eye.iris_radius
             self.eye_program["sclera"].value = eye.sclera
             vao.render(moderngl.TRIANGLES)
-        frame = np.frombuffer(self.fbo.read(components=3, alignment=1), dtype=np.uint8)
-        return frame.reshape(self.size, self.size, 3)
+        changed = np.frombuffer(self.fbo.read(viewport=region, components=4, alignment=1), dtype=np.uint8)
+        frame = self._rest_frame.copy()
+        frame[y:y + height, x:x + width] = cv2.cvtColor(changed.reshape(height, width, 4), cv2.COLOR_RGBA2RGB)
+        return frame
 
     def close(self) -> None:
         self.ctx.release()
