@@ -178,7 +178,7 @@ def test_lips_parted_over_a_dark_mouth_open_onto_teeth(diana_rig):
         rest = renderer.render(_weights(), np.zeros(3))
         frame = renderer.render(_weights(jawOpen=1.0), np.zeros(3)).astype(float).mean(axis=2)
         positions = renderer.vertex_positions(_weights(jawOpen=1.0), np.zeros(3))
-    # At rest the photo's own mouth shows as it is.
+    # At rest the picture is the photo's (only the parted lips have closed).
     assert np.abs(rest.astype(float) - rig.texture).mean() < 1.5
     top = positions[idx.LIPS_INNER_UPPER[5], :2]
     bottom = positions[idx.LIPS_INNER_LOWER[5], :2]
@@ -235,3 +235,20 @@ def test_redrawing_only_the_changed_region_gives_the_whole_frame(renderer):
             partial = renderer._draw(positions, weights)
             whole = renderer._draw(positions, weights, region=full)
         assert np.array_equal(partial, whole)
+
+
+def _lip_gap(frame):
+    """Inner-lip gap in the middle of the mouth, as MediaPipe reads ``frame``, pixels."""
+    landmarks = face_landmarks(frame, None)
+    return float(landmarks[idx.LIPS_INNER_LOWER[5], 1] - landmarks[idx.LIPS_INNER_UPPER[5], 1])
+
+
+def test_parted_lips_close_at_rest_and_open_with_the_jaw_from_nothing(diana_rig):
+    # The photo's lips are parted; jawOpen 0 must mean closed lips (a real
+    # mouth's opening starts from nothing), and the opening must grow with the jaw.
+    photo_gap = _lip_gap(diana_rig.texture)
+    with FrameRenderer(diana_rig) as renderer:
+        gaps = [_lip_gap(renderer.render(_weights(jawOpen=jaw), np.zeros(3))) for jaw in (0.0, 0.15, 0.3, 0.6)]
+    assert photo_gap > 0.05 * diana_rig.interocular
+    assert gaps[0] < 0.35 * photo_gap
+    assert all(np.diff(gaps) > 0.02 * diana_rig.interocular)

@@ -22,6 +22,11 @@ class RenderConfig:
     # faithfully (r with the motion's lip gap 0.875 -> 0.918 on the LRS2 clip).
     upper_teeth: float = 0.06
     lower_teeth: float = 0.06
+    # How far (interocular units, a Gaussian's sigma) around the inner lip
+    # edges the lips and skin follow when the photo's parted lips are
+    # brought together: about the lips' own height, so the whole lip
+    # rolls in rather than only its edge stretching.
+    lip_seal_reach: float = 0.1
     # Width of a central incisor (~8.5 mm), which spaces the tooth gaps.
     incisor_width: float = 0.13
     # How far the iris travels at eyeLookIn/Out = 1 (a 30-degree look), as a

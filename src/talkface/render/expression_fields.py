@@ -19,6 +19,7 @@ from talkface.face.rig import FaceRig
 from talkface.motion.arkit import ARKIT_INDEX
 from talkface.render.config import RenderConfig
 from talkface.render.face_mesh import FaceMesh, smoothstep
+from talkface.render.mouth_interior import photo_shows_teeth
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,20 +27,26 @@ class ExpressionFields:
     """fields: (K, V, 2) float32 pixel displacements, one per name in ``names``;
     weight_columns: (K,) index of each name in the ARKit weight vector;
     jaw: (V, 2) the jawOpen field; lip_release: (V, 2) the part of it that
-    mouthClose cancels."""
+    mouthClose cancels; lip_seal: (V, 2) brings the photo's parted lips
+    together; sealed_at_rest: whether the lips are sealed whatever the
+    weights (parted over a dark mouth) or only by mouthClose (the photo
+    shows teeth, which stay as photographed until the lips close)."""
 
     names: tuple[str, ...]
     weight_columns: np.ndarray
     fields: np.ndarray
     jaw: np.ndarray
     lip_release: np.ndarray
+    lip_seal: np.ndarray
+    sealed_at_rest: bool
 
     def displacement(self, weights: np.ndarray) -> np.ndarray:
         """(V, 2) pixels for one frame's (52,) ARKit ``weights``."""
         moved = np.tensordot(weights[self.weight_columns], self.fields, axes=1)
         jaw = weights[ARKIT_INDEX["jawOpen"]]
         close = weights[ARKIT_INDEX["mouthClose"]]
-        return moved + jaw * (self.jaw - close * self.lip_release)
+        seal = 1.0 if self.sealed_at_rest else close
+        return moved + jaw * (self.jaw - close * self.lip_release) + seal * self.lip_seal
 
 
 def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
@@ -83,6 +90,19 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     lip_band = np.where(lower_lip, 1.0, _gaussian(local, lm[idx.LIPS_OUTER_LOWER], 0.12))
     lip_release = jaw * np.where(below_lips > -0.01, lip_band, 0.0)[:, None]
 
+    # The photo's own lip gap, closed by moving each lip half of it, the
+    # inner lip edge fully and the lip and skin around it less with distance.
+    # With the gap sealed, jawOpen 0 means closed lips on every photo and the
+    # opening grows with the jaw from nothing, as it does on a real face.
+    lower_x, lower_y = _sorted_curve(lm[idx.LIPS_INNER_LOWER])
+    rest_gap = np.clip(np.interp(local[:, 0], lower_x, lower_y) - np.interp(local[:, 0], lip_line_x[order],
+                                                                             lip_line_y[order]), 0, None)
+    lip_seal = np.c_[np.zeros(len(local)), 0.5 * rest_gap * np.where(
+        below_lips <= 0.005,
+        _gaussian(local, lm[idx.LIPS_INNER_UPPER], config.lip_seal_reach),
+        -_gaussian(local, lm[idx.LIPS_INNER_LOWER], config.lip_seal_reach))]
+    lip_seal[idx.LIPS_INNER_LOWER[1:-1], 1] = -0.5 * rest_gap[idx.LIPS_INNER_LOWER[1:-1]]
+
     mouth_centre = lm[np.r_[idx.LIPS_INNER_UPPER, idx.LIPS_INNER_LOWER]].mean(axis=0)
     around_mouth = _gaussian(local, lm[np.r_[idx.LIPS_OUTER_UPPER, idx.LIPS_OUTER_LOWER]], 0.18)
     toward_centre = (mouth_centre - local) * around_mouth[:, None]
@@ -123,6 +143,8 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
         fields=stacked.astype(np.float32),
         jaw=face.to_pixels(jaw).astype(np.float32),
         lip_release=face.to_pixels(lip_release).astype(np.float32),
+        lip_seal=face.to_pixels(lip_seal).astype(np.float32),
+        sealed_at_rest=not photo_shows_teeth(rig),
     )
 
 
