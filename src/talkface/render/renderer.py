@@ -89,6 +89,20 @@ void main() {
 _STILL_PX = 1.0 / 2048
 
 
+def _restore_detail(texture: np.ndarray, person: np.ndarray, amount: float) -> np.ndarray:
+    """(S, S, 3) uint8 ``texture`` with its finest detail raised by
+    ``amount`` on the person ((S, S) float mask), where the mesh moves:
+    sampling at the sub-pixel positions of a moving face and H.264 each
+    soften it (an ideal half-pixel shift keeps 74 % of a photo's Laplacian
+    energy); the still background keeps the photo's own pixels."""
+    if amount <= 0:
+        return texture
+    image = texture.astype(np.float32)
+    detail = image - cv2.GaussianBlur(image, (0, 0), 0.8)
+    restored = image + (amount * person)[:, :, None] * detail
+    return np.clip(np.round(restored), 0, 255).astype(np.uint8)
+
+
 def _opaque_triangles(triangles: np.ndarray, corners: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """(T,) bool: triangles (T, 3) whose every texel within one of their
     outline, at ``corners`` (V, 2) texel coordinates, has ``alpha`` (H, W)
@@ -145,7 +159,7 @@ class FrameRenderer:
         # The person layer carries its own mask, warped with it: wherever the
         # head's mesh stretches over background, the fixed plate shows instead.
         alpha = np.clip(rig.person * 255.0, 0, 255).astype(np.uint8)
-        photo = np.dstack([rig.texture, alpha])
+        photo = np.dstack([_restore_detail(rig.texture, rig.person, config.detail_restore), alpha])
         scale = config.texture_scale if size * config.texture_scale <= config.max_texture_side else 1
         side = size * scale
         if scale > 1:
