@@ -145,8 +145,7 @@ class FrameRenderer:
         self.pivot = np.array([eyes[0], lips[1], landmarks[idx.NOSE_TIP, 2] + 1.5 * rig.interocular])
         self._rest = self.mesh.vertices.astype(np.float64)
         photo_yaw = float(rig.head_pose[0])
-        self._reveal_sign = -np.sign(photo_yaw)
-        self._reveal_limit = max(config.min_reveal_deg, config.max_turn_from_frontal_deg - abs(photo_yaw))
+        self._yaw_limit = max(config.min_turn_deg, config.max_turn_from_frontal_deg - abs(photo_yaw))
         self._turn_depth = np.minimum(
             self._rest[:, 2], landmarks[idx.NOSE_TIP, 2] + config.turn_depth_limit * rig.interocular)
 
@@ -246,13 +245,11 @@ class FrameRenderer:
         return moved
 
     def _eased_yaw(self, yaw: float) -> float:
-        """``yaw`` with turns toward the side the photo hides eased off
-        beyond half of ``_reveal_limit``, approaching the limit."""
-        reveal = yaw * self._reveal_sign
-        knee = 0.5 * self._reveal_limit
-        if reveal <= knee:
+        """``yaw`` eased off beyond half of ``_yaw_limit``, approaching the limit."""
+        knee = 0.5 * self._yaw_limit
+        if abs(yaw) <= knee:
             return yaw
-        return self._reveal_sign * (knee + knee * np.tanh((reveal - knee) / knee))
+        return float(np.sign(yaw)) * (knee + knee * np.tanh((abs(yaw) - knee) / knee))
 
     def render(self, weights: np.ndarray, rotation: np.ndarray) -> np.ndarray:
         """One (S, S, 3) uint8 RGB frame."""
