@@ -20,13 +20,11 @@ _PHOTO_VERTEX_SHADER = """
 #version 330
 uniform float size;
 uniform float depth_scale;
-in vec4 position;   // x, y, z in pixels (z away from the camera); w: how far the vertex moved
+in vec3 position;   // x, y, z in pixels (z away from the camera)
 in vec2 texcoord;
 out vec2 uv;
-out float moved;
 void main() {
     uv = texcoord;
-    moved = position.w;
     // Row 0 of the image at the bottom of clip space, so glReadPixels
     // returns the image top row first.
     gl_Position = vec4(position.x / size * 2.0 - 1.0, position.y / size * 2.0 - 1.0,
@@ -35,19 +33,20 @@ void main() {
 """
 _PHOTO_FRAGMENT_SHADER = """
 #version 330
-uniform sampler2D photo;       // RGB + person mask in alpha
+uniform sampler2D person;      // the photo less the background it was taken over, mask in alpha
 uniform sampler2D background;  // the photo without the person; never moves
 uniform float size;
 in vec2 uv;
-in float moved;
 out vec4 colour;
 void main() {
-    vec4 person = texture(photo, uv);
+    // The photographed pixel with the background it was taken over swapped
+    // for the background now behind it, as far as the pixel is background
+    // (1 - mask): unmoved it is the photo; moved hair fringes carry no ghost
+    // of their old background and do not jump when the head starts moving;
+    // background the head uncovers is the fixed plate.
+    vec4 person = texture(person, uv);
     vec3 behind = texture(background, gl_FragCoord.xy / size).rgb;
-    // Where the mesh has not moved the photo shows as it is, soft hair
-    // edges included; where it has, only the person comes along.
-    float opacity = max(person.a, 1.0 - smoothstep(0.02, 0.2, moved));
-    colour = vec4(mix(behind, person.rgb, opacity), 1.0);
+    colour = vec4(clamp(person.rgb + (1.0 - person.a) * behind, 0.0, 1.0), 1.0);
 }
 """
 # The same for triangles whose photo is all person (opacity 1 everywhere).
@@ -55,7 +54,6 @@ _PERSON_FRAGMENT_SHADER = """
 #version 330
 uniform sampler2D photo;
 in vec2 uv;
-in float moved;
 out vec4 colour;
 void main() {
     colour = vec4(texture(photo, uv).rgb, 1.0);
@@ -87,6 +85,16 @@ void main() {
 # of the rasteriser's 1/256 px vertex precision, and far below the 0.02 px
 # at which the person layer starts to leave the background behind.
 _STILL_PX = 1.0 / 2048
+
+
+def _person_over_background(photo: np.ndarray, plate: np.ndarray) -> np.ndarray:
+    """(S, S, 4) float32 in [-1, 1]: RGB of ``photo`` ((S, S, 4) uint8, the
+    person mask in alpha) less the ``plate``'s ((S, S, 3) uint8) share that
+    the mask leaves to the background, and the mask; adding (1 - mask) times
+    any background gives the person over it, and over the plate the photo."""
+    share = photo[:, :, 3:].astype(np.float32) / 255.0
+    own = photo[:, :, :3].astype(np.float32) / 255.0 - (1.0 - share) * plate.astype(np.float32) / 255.0
+    return np.ascontiguousarray(np.dstack([own, share]))
 
 
 def _restore_detail(texture: np.ndarray, person: np.ndarray, amount: float) -> np.ndarray:
@@ -159,14 +167,17 @@ class FrameRenderer:
         # head's mesh stretches over background, the fixed plate shows instead.
         alpha = np.clip(rig.person * 255.0, 0, 255).astype(np.uint8)
         photo = np.dstack([_restore_detail(rig.texture, rig.person, config.detail_restore), alpha])
+        plate = background_plate(rig.texture, rig.person)
+        person = _person_over_background(photo, plate)
         scale = config.texture_scale if size * config.texture_scale <= config.max_texture_side else 1
         side = size * scale
         if scale > 1:
-            photo = cv2.resize(photo, (side, side), interpolation=cv2.INTER_LANCZOS4)
+            photo, person = (cv2.resize(image, (side, side), interpolation=cv2.INTER_LANCZOS4)
+                             for image in (photo, person))
         self.photo = ctx.texture((side, side), 4, np.ascontiguousarray(photo).tobytes())
-        plate = background_plate(rig.texture, rig.person)
+        self.person = ctx.texture((side, side), 4, person.astype(np.float16).tobytes(), dtype="f2")
         self.background = ctx.texture((size, size), 3, np.ascontiguousarray(plate).tobytes())
-        for texture in (self.photo, self.background):
+        for texture in (self.photo, self.person, self.background):
             texture.filter = (moderngl.LINEAR, moderngl.LINEAR)
             texture.repeat_x = texture.repeat_y = False
 
@@ -174,9 +185,9 @@ class FrameRenderer:
                                         fragment_shader=_PHOTO_FRAGMENT_SHADER)
         self.face_program["size"].value = float(size)
         self.face_program["depth_scale"].value = 1.0 / (4.0 * size)
-        self.face_program["photo"].value = 0
+        self.face_program["person"].value = 2
         self.face_program["background"].value = 1
-        self.face_positions = ctx.buffer(reserve=len(self._rest) * 16)
+        self.face_positions = ctx.buffer(reserve=len(self._rest) * 12)
         texcoords = ctx.buffer((self.mesh.vertices[:, :2] / size).astype(np.float32).tobytes())
         # Triangles wholly inside the person show only the photo, whatever
         # they do: they skip the background's texture read (a tenth of a frame).
@@ -186,7 +197,7 @@ class FrameRenderer:
         self.person_program["size"].value = float(size)
         self.person_program["depth_scale"].value = 1.0 / (4.0 * size)
         self.face_vaos = [ctx.vertex_array(
-            program, [(self.face_positions, "4f", "position"), (texcoords, "2f", "texcoord")],
+            program, [(self.face_positions, "3f", "position"), (texcoords, "2f", "texcoord")],
             index_buffer=ctx.buffer(self.mesh.triangles[chosen].astype(np.int32).tobytes()),
             index_element_size=4)
             for program, chosen in ((self.person_program, opaque), (self.face_program, ~opaque))
@@ -199,7 +210,7 @@ class FrameRenderer:
         self.eye_program["photo"].value = 0
         self.eyes = eye_rigs(rig)
         self.eye_vaos = [ctx.vertex_array(
-            self.eye_program, [(self.face_positions, "4f", "position"), (texcoords, "2f", "texcoord")],
+            self.eye_program, [(self.face_positions, "3f", "position"), (texcoords, "2f", "texcoord")],
             index_buffer=ctx.buffer(triangles.tobytes()), index_element_size=4)
             for triangles in self.mesh.eye_triangles]
         self._full_look_share = config.full_look_share
@@ -275,7 +286,7 @@ class FrameRenderer:
               region: tuple[int, int, int, int] | None = None) -> np.ndarray:
         moved = np.linalg.norm(positions[:, :2] - self._rest[:, :2], axis=1)
         x, y, width, height = region = region or self._changed_region(positions, moved)
-        self.face_positions.write(np.c_[positions, moved].astype(np.float32).tobytes())
+        self.face_positions.write(positions.astype(np.float32).tobytes())
 
         upper, lower = (positions[self.mesh.mouth_columns[row], :2] for row in (0, 1))
         gap = np.linalg.norm(lower - upper, axis=1)
@@ -289,6 +300,7 @@ class FrameRenderer:
         self.fbo.clear(0.0, 0.0, 0.0, 1.0, depth=1.0, viewport=region)
         self.photo.use(0)
         self.background.use(1)
+        self.person.use(2)
         self.ctx.disable(moderngl.DEPTH_TEST)
         self.mouth_vao.render(moderngl.TRIANGLES)
         self.ctx.enable(moderngl.DEPTH_TEST)
