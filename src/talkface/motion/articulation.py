@@ -20,9 +20,10 @@ def articulate(audio: AudioTrack, times: np.ndarray, *,
 
     From the phones (visemes with coarticulation, closures for p/b/m and
     f/v) and from the acoustics (formants, voicing), blended by how far the
-    phones can be trusted: an alignment to a transcript alone, recognised
-    phones mixed with the acoustics, the acoustics alone when there are no
-    phones (any language, singing).
+    phones can be trusted: an alignment to a transcript alone; recognised
+    phones as far as they agree with the acoustics about when the mouth
+    opens, the acoustics for the rest; the acoustics alone when there are
+    no phones (--language any).
 
     Args:
         audio: the analysed voice.
@@ -34,11 +35,14 @@ def articulate(audio: AudioTrack, times: np.ndarray, *,
     sample_times = times + config.lead_s
     acoustic_times = times + config.acoustic_lead_s
     phones = audio.phones
-    trust = 0.0 if phones is None else (1.0 if phones.confidence >= 0.9 else config.recognised_phone_share)
-    acoustic = _acoustic_shapes(audio, acoustic_times, config) if trust < 1.0 else 0.0
+    aligned = phones is not None and phones.confidence >= 0.9
+    trust = 0.0 if phones is None else (1.0 if aligned else config.recognised_phone_share)
+    acoustic = _acoustic_shapes(audio, acoustic_times, config) if not aligned else 0.0
     if trust > 0.0:
         labels, starts, ends = _segments(audio, config)
         visemes = _viseme_blend(labels, starts, ends, sample_times, config)
+        if not aligned:
+            trust *= _phone_agreement(visemes[:, 0], acoustic[:, 0], config)
         blended = trust * visemes + (1.0 - trust) * acoustic
         closure = _closure_envelope(labels, starts, ends, BILABIALS, sample_times, config)
         touch = _closure_envelope(labels, starts, ends, LABIODENTALS, sample_times, config)
@@ -60,6 +64,16 @@ def articulate(audio: AudioTrack, times: np.ndarray, *,
     # Closures are not scaled: a quiet p closes the lips as firmly as a loud one.
     channels["mouthClose"] = np.clip(closure, 0.0, 1.0)
     return channels
+
+
+def _phone_agreement(phone_jaw: np.ndarray, acoustic_jaw: np.ndarray, config: ArticulationConfig) -> float:
+    """In [0, 1]: how far recognised phones are trusted, from how well their
+    (F,) jaw curve follows the acoustic one (full when both are flat)."""
+    if np.std(phone_jaw) < 1e-6 or np.std(acoustic_jaw) < 1e-6:
+        return 1.0
+    agreement = float(np.corrcoef(phone_jaw, acoustic_jaw)[0, 1])
+    span = config.phone_agreement_full - config.phone_agreement_none
+    return float(np.clip((agreement - config.phone_agreement_none) / span, 0.0, 1.0))
 
 
 def _viseme_blend(labels, starts, ends, sample_times, config) -> np.ndarray:
