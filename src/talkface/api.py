@@ -67,8 +67,10 @@ def animate(photo: str | Path, audio: str | Path, output: str | Path, *,
         emotion: "neutral", "happy", "sad", "angry" or "surprised".
         emotion_intensity: 0 to 1.
         head_distance: 1.2 frames the face 20 % larger (closer), 0.8 smaller.
-        language: "auto" or "en" read English phones; "any" reads the
-            acoustics only (formants and voicing), for any language and singing.
+        language: "en" reads English phones; "auto" reads them as far as
+            they agree with the sound and the acoustics for the rest; "any"
+            reads the acoustics only (formants and voicing), for any
+            language and singing.
         label: the visible "AI-generated" mark; None leaves it off (the
             metadata still says the video is synthetic).
         overwrite: replace ``output`` if it exists.

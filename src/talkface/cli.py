@@ -196,7 +196,8 @@ def _add_render_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_language_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--language", choices=("auto", "en", "any"), default="auto",
-                        help="lip sync from English phones (auto, en) or from the sound alone "
+                        help="lip sync from recognised English phones as far as they agree with "
+                             "the sound (auto), from the phones (en), or from the sound alone "
                              "(any: every language, singing)")
 
 

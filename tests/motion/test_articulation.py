@@ -32,3 +32,11 @@ def test_phones_that_disagree_with_the_sound_yield_to_it():
     closeness = {name: np.corrcoef(jaws[name], jaws["sound"])[0, 1] for name in ("auto", "phones")}
     assert closeness["phones"] < 0.5
     assert closeness["auto"] > closeness["phones"] + 0.2
+
+
+def test_declared_english_keeps_its_phones_even_where_they_disagree():
+    video = shared_file("video", "liveportrait_driving_d11.mp4")
+    audio = analyse_audio(video, language="en")
+    times = np.arange(int(audio.duration * 25)) / 25
+    declared = articulate(audio, times)["jawOpen"]
+    assert np.array_equal(declared, _jaws(video)["phones"])

@@ -42,6 +42,9 @@ class AudioTrack:
         speech: (N,) bool, voice activity.
         phones: the phone timeline (seconds); None when lip sync reads the
             acoustics only.
+        language: what it was analysed as: "en" (recognised phones are
+            English speech, trusted as they are), "auto" (trusted as far as
+            they agree with the sound) or "any" (no phones).
     """
 
     duration: float
@@ -51,6 +54,7 @@ class AudioTrack:
     formants_hz: np.ndarray
     speech: np.ndarray
     phones: PhoneTimeline | None
+    language: str = "auto"
 
     def at(self, values: np.ndarray, times: np.ndarray) -> np.ndarray:
         """Per-frame ``values`` read at ``times`` (seconds), linearly interpolated."""
@@ -140,6 +144,7 @@ def analyse_pieces(pieces: Iterable[np.ndarray], *, sample_rate: int = ANALYSIS_
         formants_hz=prosody.formants_hz,
         speech=speech,
         phones=phones,
+        language=language,
     )
 
 

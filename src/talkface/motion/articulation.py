@@ -41,7 +41,7 @@ def articulate(audio: AudioTrack, times: np.ndarray, *,
     if trust > 0.0:
         labels, starts, ends = _segments(audio, config)
         visemes = _viseme_blend(labels, starts, ends, sample_times, config)
-        if not aligned:
+        if not aligned and audio.language != "en":
             trust *= _phone_agreement(visemes[:, 0], acoustic[:, 0], config)
         blended = trust * visemes + (1.0 - trust) * acoustic
         closure = _closure_envelope(labels, starts, ends, BILABIALS, sample_times, config)
