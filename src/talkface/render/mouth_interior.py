@@ -39,7 +39,9 @@ def mouth_colours(rig: FaceRig) -> MouthColours:
     teeth = np.clip(np.array([0.86, 0.82, 0.74]) * light * 0.8 + 0.2 * cheeks, 0, 1)
     # A tongue is redder and more saturated than lips seen in daylight.
     tongue = np.clip(np.array([0.72, 0.33, 0.31]) * light * 0.8 + 0.2 * lips, 0, 1)
-    cavity = np.clip(lips * 0.15, 0, 1)
+    # The cavity is the lips' colour in deep shadow: dark red-brown rather
+    # than black, which reads as a hole cut in the face.
+    cavity = np.clip(lips * 0.22, 0, 1)
     return MouthColours(tuple(teeth), tuple(tongue), tuple(cavity))
 
 
@@ -110,9 +112,12 @@ void main() {
     vec3 c = cavity * (0.45 + 0.55 * arch);
     c = mix(c, cavity * 3.0, 1.0 - smoothstep(0.0, 0.05 * unit, min(from_top, from_bottom)));
     // The lower teeth and tongue rise into view only as the jaw drops.
-    float open = smoothstep(0.12 * unit, 0.4 * unit, mouth.z);
-    float tongue_top = 0.14 * unit * arch * open;
-    vec3 tongue_shaded = tongue * (0.45 + 0.4 * arch);
+    float open = smoothstep(0.08 * unit, 0.35 * unit, mouth.z);
+    // The tongue lies on the floor of an open mouth, in the cavity's
+    // shade, darkest where it curves away toward the back.
+    float tongue_top = 0.16 * unit * arch * open;
+    vec3 tongue_shaded = tongue * (0.35 + 0.35 * arch)
+                       * (0.6 + 0.4 * smoothstep(0.0, 0.6 * tongue_top + soft, tongue_top - from_bottom));
     c = mix(c, tongue_shaded, smoothstep(-soft, soft, tongue_top - from_bottom));
 
     float tooth = across / (incisor_width * unit);
@@ -130,7 +135,7 @@ void main() {
     // in a narrow opening.
     float lip_shadow = (0.8 + 0.2 * smoothstep(0.0, 0.06 * unit, from_top))
                      * (0.85 + 0.15 * smoothstep(0.0, 0.05 * unit, from_bottom));
-    vec3 upper = teeth * gaps * (0.75 + 0.25 * arch) * lip_shadow;
+    vec3 upper = teeth * gaps * (0.85 + 0.15 * arch) * lip_shadow;
     c = mix(c, upper, smoothstep(-soft, soft, upper_edge - from_top));
 
     if (photo_mouth > 0.5) {
