@@ -168,15 +168,23 @@ class FrameRenderer:
         alpha = np.clip(rig.person * 255.0, 0, 255).astype(np.uint8)
         photo = np.dstack([_restore_detail(rig.texture, rig.person, config.detail_restore), alpha])
         plate = background_plate(rig.texture, rig.person)
-        person = _person_over_background(photo, plate)
         scale = config.texture_scale if size * config.texture_scale <= config.max_texture_side else 1
         side = size * scale
-        if scale > 1:
-            photo, person = (cv2.resize(image, (side, side), interpolation=cv2.INTER_LANCZOS4)
-                             for image in (photo, person))
-        self.photo = ctx.texture((side, side), 4, np.ascontiguousarray(photo).tobytes())
-        self.person = ctx.texture((side, side), 4, person.astype(np.float16).tobytes(), dtype="f2")
-        self.background = ctx.texture((size, size), 3, np.ascontiguousarray(plate).tobytes())
+
+        def enlarged(image: np.ndarray) -> np.ndarray:
+            return cv2.resize(image, (side, side), interpolation=cv2.INTER_LANCZOS4) if scale > 1 else image
+
+        # Each enlarged copy goes straight to its texture, one at a time: at
+        # 1024 px they are 38 and 150 MB.
+        photo_texels = np.ascontiguousarray(enlarged(photo))
+        self.photo = ctx.texture((side, side), 4, photo_texels)
+        # Triangles wholly inside the person show only the photo, whatever
+        # they do: they skip the background's texture read (a tenth of a frame).
+        opaque = _opaque_triangles(self.mesh.triangles, self._rest[:, :2] * scale, photo_texels[:, :, 3])
+        del photo_texels
+        self.person = ctx.texture((side, side), 4, enlarged(_person_over_background(photo, plate)).astype(np.float16),
+                                  dtype="f2")
+        self.background = ctx.texture((size, size), 3, np.ascontiguousarray(plate))
         for texture in (self.photo, self.person, self.background):
             texture.filter = (moderngl.LINEAR, moderngl.LINEAR)
             texture.repeat_x = texture.repeat_y = False
@@ -189,9 +197,6 @@ class FrameRenderer:
         self.face_program["background"].value = 1
         self.face_positions = ctx.buffer(reserve=len(self._rest) * 12)
         texcoords = ctx.buffer((self.mesh.vertices[:, :2] / size).astype(np.float32).tobytes())
-        # Triangles wholly inside the person show only the photo, whatever
-        # they do: they skip the background's texture read (a tenth of a frame).
-        opaque = _opaque_triangles(self.mesh.triangles, self._rest[:, :2] * scale, photo[:, :, 3])
         self.person_program = ctx.program(vertex_shader=_PHOTO_VERTEX_SHADER,
                                           fragment_shader=_PERSON_FRAGMENT_SHADER)
         self.person_program["size"].value = float(size)
