@@ -56,10 +56,8 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     lm = local[:idx.LANDMARK_COUNT]
 
     # The lip line: inner upper lip at rest, as a function of x.
-    lip_line_x = lm[idx.LIPS_INNER_UPPER, 0]
-    lip_line_y = lm[idx.LIPS_INNER_UPPER, 1]
-    order = np.argsort(lip_line_x)
-    below_lips = local[:, 1] - np.interp(local[:, 0], lip_line_x[order], lip_line_y[order])
+    lip_line = np.interp(local[:, 0], *_sorted_curve(lm[idx.LIPS_INNER_UPPER]))
+    below_lips = local[:, 1] - lip_line
     mouth_half_width = 0.5 * abs(lm[idx.LIPS_INNER_UPPER[-1], 0] - lm[idx.LIPS_INNER_UPPER[0], 0])
 
     outer_lips = Polygon(np.r_[lm[idx.LIPS_OUTER_UPPER], lm[idx.LIPS_OUTER_LOWER[1:-1][::-1]]])
@@ -94,9 +92,7 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     # inner lip edge fully and the lip and skin around it less with distance.
     # With the gap sealed, jawOpen 0 means closed lips on every photo and the
     # opening grows with the jaw from nothing, as it does on a real face.
-    lower_x, lower_y = _sorted_curve(lm[idx.LIPS_INNER_LOWER])
-    rest_gap = np.clip(np.interp(local[:, 0], lower_x, lower_y) - np.interp(local[:, 0], lip_line_x[order],
-                                                                             lip_line_y[order]), 0, None)
+    rest_gap = np.clip(np.interp(local[:, 0], *_sorted_curve(lm[idx.LIPS_INNER_LOWER])) - lip_line, 0, None)
     lip_seal = np.c_[np.zeros(len(local)), 0.5 * rest_gap * np.where(
         below_lips <= 0.005,
         _gaussian(local, lm[idx.LIPS_INNER_UPPER], config.lip_seal_reach),

@@ -189,35 +189,32 @@ class FrameRenderer:
             texture.filter = (moderngl.LINEAR, moderngl.LINEAR)
             texture.repeat_x = texture.repeat_y = False
 
-        self.face_program = ctx.program(vertex_shader=_PHOTO_VERTEX_SHADER,
-                                        fragment_shader=_PHOTO_FRAGMENT_SHADER)
-        self.face_program["size"].value = float(size)
-        self.face_program["depth_scale"].value = 1.0 / (4.0 * size)
-        self.face_program["person"].value = 2
-        self.face_program["background"].value = 1
+        # The face, the person inside it and the eye openings share the
+        # mesh's vertices; each has its own fragment shader and triangles.
         self.face_positions = ctx.buffer(reserve=len(self._rest) * 12)
         texcoords = ctx.buffer((self.mesh.vertices[:, :2] / size).astype(np.float32).tobytes())
-        self.person_program = ctx.program(vertex_shader=_PHOTO_VERTEX_SHADER,
-                                          fragment_shader=_PERSON_FRAGMENT_SHADER)
-        self.person_program["size"].value = float(size)
-        self.person_program["depth_scale"].value = 1.0 / (4.0 * size)
-        self.face_vaos = [ctx.vertex_array(
-            program, [(self.face_positions, "3f", "position"), (texcoords, "2f", "texcoord")],
-            index_buffer=ctx.buffer(self.mesh.triangles[chosen].astype(np.int32).tobytes()),
-            index_element_size=4)
-            for program, chosen in ((self.person_program, opaque), (self.face_program, ~opaque))
-            if chosen.any()]
 
-        # The eye openings share the face's vertices but have their own shader.
-        self.eye_program = ctx.program(vertex_shader=_PHOTO_VERTEX_SHADER, fragment_shader=EYE_FRAGMENT_SHADER)
-        self.eye_program["size"].value = float(size)
-        self.eye_program["depth_scale"].value = 1.0 / (4.0 * size)
-        self.eye_program["photo"].value = 0
+        def mesh_program(fragment_shader: str, **textures: int) -> moderngl.Program:
+            program = ctx.program(vertex_shader=_PHOTO_VERTEX_SHADER, fragment_shader=fragment_shader)
+            program["size"].value = float(size)
+            program["depth_scale"].value = 1.0 / (4.0 * size)
+            for name, unit in textures.items():
+                program[name].value = unit
+            return program
+
+        def mesh_part(program: moderngl.Program, triangles: np.ndarray) -> moderngl.VertexArray:
+            return ctx.vertex_array(
+                program, [(self.face_positions, "3f", "position"), (texcoords, "2f", "texcoord")],
+                index_buffer=ctx.buffer(triangles.astype(np.int32).tobytes()), index_element_size=4)
+
+        self.face_program = mesh_program(_PHOTO_FRAGMENT_SHADER, person=2, background=1)
+        self.person_program = mesh_program(_PERSON_FRAGMENT_SHADER, photo=0)
+        self.face_vaos = [mesh_part(program, self.mesh.triangles[chosen])
+                          for program, chosen in ((self.person_program, opaque), (self.face_program, ~opaque))
+                          if chosen.any()]
+        self.eye_program = mesh_program(EYE_FRAGMENT_SHADER, photo=0)
         self.eyes = eye_rigs(rig)
-        self.eye_vaos = [ctx.vertex_array(
-            self.eye_program, [(self.face_positions, "3f", "position"), (texcoords, "2f", "texcoord")],
-            index_buffer=ctx.buffer(triangles.tobytes()), index_element_size=4)
-            for triangles in self.mesh.eye_triangles]
+        self.eye_vaos = [mesh_part(self.eye_program, triangles) for triangles in self.mesh.eye_triangles]
         self._full_look_share = config.full_look_share
 
         self.mouth_program = ctx.program(vertex_shader=_MOUTH_VERTEX_SHADER,
@@ -275,11 +272,12 @@ class FrameRenderer:
         with self.ctx:
             return self._draw(positions, weights)
 
-    def _changed_region(self, positions: np.ndarray, moved: np.ndarray) -> tuple[int, int, int, int]:
+    def _changed_region(self, positions: np.ndarray) -> tuple[int, int, int, int]:
         """(x, y, width, height) in pixels outside which the frame equals the
         rest frame: every triangle with a moved corner, where it is now and
         where it was, and the eyes. Pixels elsewhere are covered by the same
         unmoved triangles as at rest."""
+        moved = np.linalg.norm(positions[:, :2] - self._rest[:, :2], axis=1)
         touched = np.any(moved[self.mesh.triangles] > _STILL_PX, axis=1)
         corners = np.concatenate([self.mesh.triangles[touched].ravel(), self._eye_corners])
         points = np.concatenate([positions[corners, :2], self._rest[corners, :2]])
@@ -289,8 +287,7 @@ class FrameRenderer:
 
     def _draw(self, positions: np.ndarray, weights: np.ndarray,
               region: tuple[int, int, int, int] | None = None) -> np.ndarray:
-        moved = np.linalg.norm(positions[:, :2] - self._rest[:, :2], axis=1)
-        x, y, width, height = region = region or self._changed_region(positions, moved)
+        x, y, width, height = region = region or self._changed_region(positions)
         self.face_positions.write(positions.astype(np.float32).tobytes())
 
         upper, lower = (positions[self.mesh.mouth_columns[row], :2] for row in (0, 1))
