@@ -61,6 +61,15 @@ class AudioTrack:
         grid = np.arange(len(values)) / self.frame_rate
         return np.interp(times, grid, values.astype(np.float64))
 
+    def utterance_starts(self, min_pause_s: float) -> np.ndarray:
+        """Times (seconds) where speech begins after at least ``min_pause_s``
+        of silence; the first start of speech always counts."""
+        edges = np.diff(np.r_[False, self.speech, False].astype(np.int8))
+        starts = np.flatnonzero(edges == 1)
+        ends = np.flatnonzero(edges == -1)
+        silence = starts - np.r_[-np.inf, ends[:-1]]
+        return starts[silence >= min_pause_s * self.frame_rate] / self.frame_rate
+
     def pause_starts(self, min_pause_s: float) -> np.ndarray:
         """Times (seconds) where speech stops for at least ``min_pause_s``."""
         speech = np.r_[False, self.speech, False].astype(np.int8)

@@ -191,15 +191,10 @@ def _loudness_gain(audio: AudioTrack, times, config):
 def _inhale(audio: AudioTrack, times, config) -> np.ndarray:
     """(F,) jaw opening of the breath taken before each utterance that follows
     a pause: rising over ``inhale_s`` to the voice onset, released after it."""
-    speech = np.r_[False, audio.speech, False].astype(np.int8)
-    onsets = np.flatnonzero(np.diff(speech) == 1) / audio.frame_rate
-    offsets = np.flatnonzero(np.diff(speech) == -1) / audio.frame_rate
-    # The pause before each onset; before the first one the speaker may have
-    # been silent for any time.
-    pauses = onsets - np.r_[-np.inf, offsets[:-1]]
+    onsets = audio.utterance_starts(config.inhale_pause_s)
     opening = np.zeros(len(times))
     # Near the start of the audio the breath takes the time there is, down to half.
-    for onset in onsets[(pauses >= config.inhale_pause_s) & (onsets >= 0.5 * config.inhale_s)]:
+    for onset in onsets[onsets >= 0.5 * config.inhale_s]:
         span = min(config.inhale_s, onset)
         rise = np.clip((times - (onset - span)) / span, 0.0, 1.0)
         fall = np.clip(1.0 - (times - onset) / config.inhale_release_s, 0.0, 1.0)

@@ -26,7 +26,7 @@ def gaze_path(audio: AudioTrack, times: np.ndarray, rng: np.random.Generator, *,
     while t < audio.duration:
         targets.append((t, *(np.asarray(rest) + rng.normal(0, config.fixation_spread_deg, 2))))
         t += rng.lognormal(np.log(config.median_fixation_s), 0.5)
-    starts = _utterance_starts(audio, config.pause_s)
+    starts = audio.utterance_starts(config.pause_s)
     for start in starts:
         if rng.random() < config.look_away_probability:
             side = rng.choice([-1.0, 1.0])
@@ -70,17 +70,3 @@ def gaze_weights(angles: np.ndarray, *, config: GazeConfig = GazeConfig()) -> di
         "eyeLookUpLeft": up, "eyeLookUpRight": up,
         "eyeLookDownLeft": down, "eyeLookDownRight": down,
     }
-
-
-def _utterance_starts(audio: AudioTrack, min_pause_s: float) -> np.ndarray:
-    """Times (seconds) where speech begins after at least ``min_pause_s`` of silence."""
-    speech = np.r_[False, audio.speech, False]
-    onsets = np.flatnonzero(~speech[:-1] & speech[1:])
-    ends = np.flatnonzero(speech[:-1] & ~speech[1:])
-    starts = []
-    for onset in onsets:
-        before = ends[ends <= onset]
-        silence = (onset - before[-1]) if before.size else np.inf
-        if silence >= min_pause_s * audio.frame_rate:
-            starts.append(onset / audio.frame_rate)
-    return np.array(starts)
