@@ -111,9 +111,9 @@ def measure_clip(video: Path, mode: str, work: Path, *, size: int) -> dict | Non
     api.animate(photo, video, ours, transcript=transcript, fps=info.fps, size=size,
                 language="auto" if mode == "transcript" else mode, label=None, overwrite=True)
     report = evaluate_video(ours, reference_video=video)
-    real = report.reference
-    n = min(report.frames, real.frames)
-    ours_mouth, real_mouth, envelope = report.curves.mouth[:n], real.curves.mouth[:n], real.curves.envelope[:n]
+    # The real video at our frames' times (one of the clips drops frames).
+    real = report.reference.curves.at(report.curves.times)
+    ours_mouth, real_mouth, envelope = report.curves.mouth, real.mouth, real.envelope
     reach = int(round(_MAX_LAG_S * report.fps))
     ours_lag = lagged_correlation(ours_mouth, envelope, fps=report.fps, max_lag=reach).lead_ms
     real_lag = lagged_correlation(real_mouth, envelope, fps=report.fps, max_lag=reach).lead_ms

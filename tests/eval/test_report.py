@@ -13,7 +13,10 @@ from ..conftest import shared_file
 GRID = ("video", "lipnet_grid_pwij3p.mpg")
 
 
-def _write(path, frames, audio, *, fps=25, rate=16000):
+def _write(path, frames, audio, *, fps=25, rate=16000, frame_numbers=None):
+    """An MP4 of ``frames`` and ``audio``; ``frame_numbers`` (one per frame,
+    in 1/fps units) leaves gaps where a recording dropped frames."""
+    frame_numbers = range(len(frames)) if frame_numbers is None else frame_numbers
     with av.open(str(path), "w") as out:
         video = out.add_stream("libx264", rate=fps)
         video.height, video.width = frames[0].shape[:2]
@@ -21,9 +24,9 @@ def _write(path, frames, audio, *, fps=25, rate=16000):
         video.options = {"crf": "12"}
         sound = out.add_stream("aac", rate=rate)
         sound.layout = "mono"
-        for i, frame in enumerate(frames):
+        for number, frame in zip(frame_numbers, frames):
             picture = av.VideoFrame.from_ndarray(frame, format="rgb24")
-            picture.pts = i
+            picture.pts = number
             for packet in video.encode(picture):
                 out.mux(packet)
         chunk = 1024
@@ -62,6 +65,23 @@ def test_audio_delayed_by_200_ms_is_reported_as_a_200_ms_offset(tmp_path, grid_r
     shifted = evaluate_video(_write(tmp_path / "delayed.mp4", frames, delayed))
     change = shifted.mouth_audio.lead_ms - grid_report.mouth_audio.lead_ms
     assert change == pytest.approx(200, abs=40)
+
+
+def test_a_reference_that_dropped_frames_is_compared_at_its_frames_times(tmp_path, grid_report):
+    # Every third frame dropped, as some web recordings do: frame i of the
+    # reference is no longer moment i / fps, and a frame-by-frame comparison
+    # would slide further out of step with every drop.
+    frames = list(read_frames(shared_file(*GRID)))
+    kept = [i for i in range(len(frames)) if i % 3 != 1]
+    dropped = _write(tmp_path / "dropped.mp4", [frames[i] for i in kept], decode_audio(shared_file(*GRID)),
+                     frame_numbers=kept)
+    report = evaluate_video(shared_file(*GRID), reference_video=dropped)
+    assert report.reference.frames == len(kept)
+    assert report.reference.curves.times[:4] == pytest.approx([0.0, 0.08, 0.12, 0.2], abs=1e-3)
+    # The real mouth against itself with a third of its frames filled in
+    # between their neighbours: in step, and nearly the same curve.
+    assert report.mouth_reference.lead == 0
+    assert report.mouth_reference.r0 > 0.9
 
 
 def test_a_still_frame_with_the_real_audio(tmp_path):

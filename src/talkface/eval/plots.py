@@ -17,14 +17,13 @@ def write_plots(report: VideoReport, out_dir: str | Path, *, name: str = "video"
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     curves = report.curves
-    seconds = np.arange(report.frames) / report.fps
+    seconds = curves.times
     written = []
 
     figure, axis = plt.subplots(figsize=(11, 3.2))
     axis.plot(seconds, curves.mouth, color="tab:red", label="mouth opening (this video)")
     if report.reference is not None and report.reference.curves is not None:
-        n = min(report.frames, report.reference.frames)
-        axis.plot(seconds[:n], report.reference.curves.mouth[:n], color="tab:gray", alpha=0.8,
+        axis.plot(seconds, report.reference.curves.at(curves.times).mouth, color="tab:gray", alpha=0.8,
                   label="mouth opening (reference)")
     axis.set_ylabel("inner-lip gap / interocular")
     axis.set_xlabel("seconds")

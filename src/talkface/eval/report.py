@@ -16,7 +16,7 @@ from talkface.eval.lip_sync import Correlation, closure_match, lagged_correlatio
 from talkface.eval.signals import (eye_aspect_ratio, head_pose, loudness_envelope, mouth_opening,
                                    rigid_jitter)
 from talkface.media.read_image import read_image
-from talkface.media.read_video import read_frames, video_info
+from talkface.media.read_video import read_timed_frames, video_info
 
 # Speech frames for closure matching: within this many dB of the clip's loud frames.
 _SPEECH_RANGE_DB = 25.0
@@ -24,13 +24,28 @@ _SPEECH_RANGE_DB = 25.0
 
 @dataclass(frozen=True)
 class Curves:
-    """Per frame: mouth (F,) opening; envelope (F,) loudness dB; pose (F, 3)
-    yaw, pitch, roll degrees; ear (F,) eye aspect ratio."""
+    """Per frame: times (F,) seconds, each frame's presentation time;
+    mouth (F,) opening; envelope (F,) loudness dB; pose (F, 3) yaw, pitch,
+    roll degrees; ear (F,) eye aspect ratio."""
 
+    times: np.ndarray
     mouth: np.ndarray
     envelope: np.ndarray
     pose: np.ndarray
     ear: np.ndarray
+
+    def at(self, times: np.ndarray) -> "Curves":
+        """These curves read at ``times`` ((T,) seconds, another video's
+        frames), linearly between this video's frames (NaN next to a frame
+        without a face; NaN outside this video). Recordings that drop
+        frames compare with a rendering frame by frame only this way."""
+        def read(values: np.ndarray) -> np.ndarray:
+            if len(self.times) == 0:
+                return np.full(len(times), np.nan)
+            return np.interp(times, self.times, values, left=np.nan, right=np.nan)
+        return Curves(times=np.asarray(times, dtype=np.float64), mouth=read(self.mouth),
+                      envelope=read(self.envelope), pose=np.stack([read(axis) for axis in self.pose.T], axis=1),
+                      ear=read(self.ear))
 
 
 @dataclass(frozen=True)
@@ -79,12 +94,12 @@ def evaluate_video(video: str | Path, *, source_photo: str | Path | None = None,
     if reference_video is not None:
         reference_track, reference_curves, _ = _measure(reference_video, config)
         reference = _summarise(str(reference_video), reference_track, reference_curves)
-        loud = np.nanpercentile(reference_curves.envelope, 90)
-        speaking = reference_curves.envelope > loud - _SPEECH_RANGE_DB
-        share, _ = closure_match(curves.mouth, reference_curves.mouth, speaking)
-        n = min(len(curves.mouth), len(reference_curves.mouth))
-        extras.update(mouth_reference=lagged_correlation(curves.mouth[:n], reference_curves.mouth[:n],
-                                                         fps=track.fps),
+        # The reference at this video's frame times: frame i of each is the same moment.
+        theirs = reference_curves.at(curves.times)
+        loud = np.nanpercentile(theirs.envelope, 90)
+        speaking = theirs.envelope > loud - _SPEECH_RANGE_DB
+        share, _ = closure_match(curves.mouth, theirs.mouth, speaking)
+        extras.update(mouth_reference=lagged_correlation(curves.mouth, theirs.mouth, fps=track.fps),
                       closure_match=share, reference=reference)
     return VideoReport(**{**asdict_shallow(report), **extras})
 
@@ -95,19 +110,27 @@ def asdict_shallow(report: VideoReport) -> dict:
 
 def _measure(video, config: EvalConfig) -> tuple[FaceTrack, Curves, tuple[int, int]]:
     info = video_info(video)
-    track = track_face(read_frames(video), fps=info.fps, config=config)
-    frames = len(track.landmarks)
-    envelope = np.full(frames, np.nan)
+    times = []
+    track = track_face(_frames_noting_times(video, times), fps=info.fps, config=config)
+    times = np.array(times, dtype=np.float64)
+    envelope = np.full(len(times), np.nan)
     if info.has_audio:
         samples = decode_audio(video)
-        envelope = loudness_envelope(samples, sample_rate=ANALYSIS_RATE, fps=info.fps, frames=frames)
+        envelope = loudness_envelope(samples, sample_rate=ANALYSIS_RATE, times=times, window_s=1.0 / info.fps)
     # A 3-frame median takes out single-frame landmark noise (a still video
     # re-encoded measures ~0.2 degrees of frame-to-frame "motion" without
     # it); head motion lasts far longer than 3 frames.
     pose = median_filter(head_pose(track.landmarks, frame_size=info.size), size=(3, 1), mode="nearest")
-    curves = Curves(mouth=mouth_opening(track.landmarks), envelope=envelope, pose=pose,
+    curves = Curves(times=times, mouth=mouth_opening(track.landmarks), envelope=envelope, pose=pose,
                     ear=eye_aspect_ratio(track.landmarks))
     return track, curves, info.size
+
+
+def _frames_noting_times(video, times: list):
+    """The frames of ``video``, appending each one's time (seconds) to ``times``."""
+    for seconds, frame in read_timed_frames(video):
+        times.append(seconds)
+        yield frame
 
 
 def _summarise(name: str, track: FaceTrack, curves: Curves) -> VideoReport:

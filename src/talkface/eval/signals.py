@@ -22,15 +22,18 @@ def mouth_opening(landmarks: np.ndarray) -> np.ndarray:
     return gaps / interocular(landmarks)
 
 
-def loudness_envelope(samples: np.ndarray, *, sample_rate: int, fps: float, frames: int) -> np.ndarray:
-    """(frames,) RMS level in dB of the audio under each video frame (window
-    = one frame period, centred on the frame's time)."""
-    hop = sample_rate / fps
-    centres = (np.arange(frames) * hop).astype(int)
-    half = int(hop / 2)
-    padded = np.pad(samples.astype(np.float64), (half, half + int(hop) + 1))
+def loudness_envelope(samples: np.ndarray, *, sample_rate: int, times: np.ndarray, window_s: float) -> np.ndarray:
+    """(F,) RMS level in dB of the audio around each of ``times`` ((F,)
+    seconds, the video frames' times), over a window of ``window_s`` (one
+    frame period) centred on it."""
+    half = max(1, int(window_s * sample_rate / 2))
+    centres = np.round(np.asarray(times, dtype=np.float64) * sample_rate).astype(int)
+    padded = np.pad(samples.astype(np.float64), (half, half))
     cumulative = np.r_[0.0, np.cumsum(padded ** 2)]
-    power = (cumulative[centres + 2 * half] - cumulative[centres]) / max(2 * half, 1)
+    # Window [centre - half, centre + half) in the samples, clipped to the padded audio.
+    lo = np.clip(centres, 0, len(padded))
+    hi = np.clip(centres + 2 * half, 0, len(padded))
+    power = (cumulative[hi] - cumulative[lo]) / (2 * half)
     return 10 * np.log10(power + 1e-10)
 
 

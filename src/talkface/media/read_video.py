@@ -23,6 +23,14 @@ class VideoInfo:
 
 def read_frames(path: str | Path) -> Iterator[np.ndarray]:
     """(H, W, 3) uint8 RGB frames of the first video track, one at a time."""
+    for _, frame in read_timed_frames(path):
+        yield frame
+
+
+def read_timed_frames(path: str | Path) -> Iterator[tuple[float, np.ndarray]]:
+    """(seconds, frame) pairs of the first video track: each (H, W, 3) uint8
+    RGB frame with its presentation time from the start of the file. Some
+    recordings drop frames, so the times are not always index / fps."""
     path = _existing(path)
     try:
         with av.open(str(path)) as container:
@@ -30,9 +38,11 @@ def read_frames(path: str | Path) -> Iterator[np.ndarray]:
                 raise InputError(path, "has no video track")
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
-            for frame in container.decode(stream):
+            fps = float(stream.average_rate or stream.guessed_rate or 25)
+            for index, frame in enumerate(container.decode(stream)):
+                seconds = float(frame.time) if frame.time is not None else index / fps
                 # Contiguous: PyAV pads some widths, and dlib and OpenGL want plain rows.
-                yield np.ascontiguousarray(frame.to_ndarray(format="rgb24"))
+                yield seconds, np.ascontiguousarray(frame.to_ndarray(format="rgb24"))
     except av.error.FFmpegError as error:
         raise InputError(path, f"cannot decode video ({error})") from None
 
