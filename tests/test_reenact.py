@@ -42,6 +42,25 @@ def test_mouth_from_another_audio_with_head_from_the_video(tmp_path):
     assert report.mouth_audio.best > 0.4
 
 
+def test_a_driver_that_dropped_frames_is_measured_at_their_times(tmp_path):
+    from talkface.audio.decode import decode_audio
+    from talkface.media.read_video import read_frames
+    from talkface.motion.from_video import motion_from_video
+    from tests.eval.test_report import _write
+    grid = shared_file("video", "lipnet_grid_pwij3p.mpg")
+    frames = list(read_frames(grid))
+    # Every other frame dropped for the first 1.6 s, as phones and web
+    # recordings do when busy: no steady rate matches these frames' times.
+    kept = [i for i in range(len(frames)) if i >= 40 or i % 2 == 0]
+    dropped = _write(tmp_path / "dropped.mp4", [frames[i] for i in kept], decode_audio(grid), frame_numbers=kept)
+    whole, thinned = motion_from_video(grid), motion_from_video(dropped)
+    # Frame k of both tracks is the same moment: the jaw moves in step.
+    n = thinned.frame_count
+    steady = np.arange(n) / thinned.fps
+    jaw = np.interp(steady, np.arange(whole.frame_count) / whole.fps, whole.weight("jawOpen"))
+    assert pearson(thinned.weight("jawOpen"), jaw) > 0.9
+
+
 def test_a_video_without_a_face_is_refused(tmp_path):
     from talkface.errors import InputError
     with pytest.raises(InputError, match="no face"):

@@ -15,7 +15,7 @@ from talkface.errors import InputError
 from talkface.face import landmark_indices as idx
 from talkface.face.head_pose import RIGID_POINTS, relative_rotation, rotation_to_angles
 from talkface.face.mediapipe_models import face_mesh_tracker
-from talkface.media.read_video import read_frames, video_info
+from talkface.media.read_video import read_timed_frames, video_info
 from talkface.motion.arkit import ARKIT_INDEX, ARKIT_NAMES
 from talkface.motion.track import MotionTrack
 
@@ -47,7 +47,7 @@ def motion_from_video(path: str | Path, *, config: MeasureConfig = MeasureConfig
     Raises:
         InputError: unreadable video, no video track, no face in any frame.
     """
-    fps, landmarks = _track_landmarks(Path(path))
+    fps, times, landmarks = _track_landmarks(Path(path))
     found = np.array([frame is not None for frame in landmarks])
     if not found.any():
         raise InputError(path, "no face found in the video")
@@ -86,6 +86,8 @@ def motion_from_video(path: str | Path, *, config: MeasureConfig = MeasureConfig
     reference = points[0][RIGID_POINTS]
     angles = np.stack([rotation_to_angles(relative_rotation(reference, frame[RIGID_POINTS])) for frame in points])
     angles = median_filter(angles, size=(config.median_frames, 1), mode="nearest")
+    weights = _at_steady_rate(weights, times, fps).astype(np.float32)
+    angles = _at_steady_rate(angles, times, fps)
     return MotionTrack(fps=fps, weights=weights, head_rotation=(angles - np.median(angles, axis=0)).astype(np.float32))
 
 
@@ -124,11 +126,14 @@ def _features(points: np.ndarray) -> np.ndarray:
     return np.array([gap / unit, width / unit, brow / unit, *eyes, *irises])
 
 
-def _track_landmarks(path: Path) -> tuple[float, list[np.ndarray | None]]:
+def _track_landmarks(path: Path) -> tuple[float, np.ndarray, list[np.ndarray | None]]:
+    """The video's nominal fps, each frame's time ((F,) seconds) and its
+    (478, 3) landmarks in pixels (None where no face)."""
     fps = video_info(path).fps
-    landmarks = []
+    times, landmarks = [], []
     with face_mesh_tracker() as tracker:
-        for image in read_frames(path):
+        for seconds, image in read_timed_frames(path):
+            times.append(seconds)
             result = tracker.process(image)
             if not result.multi_face_landmarks:
                 landmarks.append(None)
@@ -138,4 +143,12 @@ def _track_landmarks(path: Path) -> tuple[float, list[np.ndarray | None]]:
                                        for p in result.multi_face_landmarks[0].landmark], dtype=np.float64))
     if not landmarks:
         raise InputError(path, "video has no frames")
-    return fps, landmarks
+    return fps, np.array(times), landmarks
+
+
+def _at_steady_rate(values: np.ndarray, times: np.ndarray, fps: float) -> np.ndarray:
+    """(F, k) ``values`` measured at ``times`` ((F,) seconds), read at the
+    steady frame times k / fps, linearly between measured frames: phones
+    and web recordings drop frames, and a track's frame k is moment k / fps."""
+    steady = np.arange(len(times)) / fps + times[0]
+    return np.stack([np.interp(steady, times, column) for column in values.T], axis=1)
