@@ -34,9 +34,18 @@ def mouth_colours(rig: FaceRig) -> MouthColours:
     cheeks = _mean_inside(texture, rig.landmarks[[234, 93, 132, 58, 172, 136, 150, 149, 176, 148, 152,
                                                   377, 400, 378, 379, 365, 397, 288, 361, 323, 454], :2])
     # Teeth are a warm off-white, dimmed or brightened with the face's light
-    # so they never glow in a dark painting or look grey in a bright photo.
+    # so they never glow in a dark painting or look grey in a bright photo,
+    # and tinted by the light's colour: skin seen under white light has
+    # G/R ~0.75 and B/R ~0.65 (the median of the test portraits), so skin
+    # redder than that means warm light (or warm paint), which makes the
+    # teeth warmer too. Half of the measured tint: part of a skin's hue is
+    # the person's own, and full-strength teeth turned orange on the
+    # warmest photo (Grace Hopper, G/R 0.61), whose teeth looked
+    # grey-green beside the skin without it.
     light = np.clip(cheeks.mean() / 0.55, 0.45, 1.15)
-    teeth = np.clip(np.array([0.86, 0.82, 0.74]) * light * 0.8 + 0.2 * cheeks, 0, 1)
+    skin_ratios = cheeks[1:] / max(cheeks[0], 1e-3)
+    tint = np.r_[1.0, np.sqrt(np.clip(skin_ratios / np.array([0.75, 0.65]), 0.6, 1.25))]
+    teeth = np.clip(np.array([0.86, 0.82, 0.74]) * tint * light * 0.8 + 0.2 * cheeks, 0, 1)
     # A tongue is redder and more saturated than lips seen in daylight.
     tongue = np.clip(np.array([0.72, 0.33, 0.31]) * light * 0.8 + 0.2 * lips, 0, 1)
     # The cavity is the lips' colour in deep shadow: dark red-brown rather
