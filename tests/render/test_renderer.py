@@ -262,3 +262,19 @@ def test_hair_fringes_do_not_jump_when_the_head_starts_moving(renderer, grace_ri
     nudged = renderer.render(_weights(), np.array([0.3, 0.0, 0.0])).astype(float)
     assert fringe.sum() > 1000
     assert np.abs(nudged - rest).max(axis=2)[fringe].mean() < 6.0
+
+
+def test_an_open_jaw_parts_the_lips_alike_on_both_sides_of_a_turned_face():
+    # On a three-quarter view the far half of the mouth is foreshortened:
+    # its corners must stay joined like the near one's, not part almost as
+    # far as the middle (the far corner's neighbour dropped 3x as far as
+    # the near one's when both sides were measured with one half-width).
+    rig = analyse_photo(read_image(shared_file("images", "liveportrait_source_s10.jpg")), size=256)
+    assert rig.head_pose[0] < -25
+    with FrameRenderer(rig) as renderer:
+        positions = renderer.vertex_positions(_weights(jawOpen=0.6), np.zeros(3))
+    gaps = positions[idx.LIPS_INNER_LOWER, 1] - positions[idx.LIPS_INNER_UPPER, 1]
+    # Columns one in from each corner, and the middle.
+    near_corner = [gaps[1], gaps[-2]]
+    assert max(near_corner) / min(near_corner) < 1.5
+    assert max(near_corner) < 0.7 * gaps[5]

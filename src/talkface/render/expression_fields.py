@@ -58,7 +58,6 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     # The lip line: inner upper lip at rest, as a function of x.
     lip_line = np.interp(local[:, 0], *_sorted_curve(lm[idx.LIPS_INNER_UPPER]))
     below_lips = local[:, 1] - lip_line
-    mouth_half_width = 0.5 * abs(lm[idx.LIPS_INNER_UPPER[-1], 0] - lm[idx.LIPS_INNER_UPPER[0], 0])
 
     outer_lips = Polygon(np.r_[lm[idx.LIPS_OUTER_UPPER], lm[idx.LIPS_OUTER_LOWER[1:-1][::-1]]])
     in_lips = outer_lips.contains_points(local, radius=0.02)
@@ -79,7 +78,7 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     jaw_weight = config.chin_share * smoothstep(below_lips / 0.15) * lateral * neck
     # The lower lip parts from the upper one in a lens shape: fully in the
     # middle, hardly at the corners, which stay joined.
-    across_mouth = np.clip(np.abs(local[:, 0] - lm[idx.LIPS_INNER_UPPER[5], 0]) / mouth_half_width, 0, 1)
+    across_mouth = _across_mouth(local, lm)
     jaw_weight = np.where(lower_lip, 0.3 + 0.7 * (1.0 - across_mouth ** 2), jaw_weight)
     jaw_weight[idx.MOUTH_CORNERS] = 0.12
     jaw = np.c_[np.zeros(len(local)), jaw_weight * config.jaw_drop]
@@ -102,7 +101,10 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     mouth_centre = lm[np.r_[idx.LIPS_INNER_UPPER, idx.LIPS_INNER_LOWER]].mean(axis=0)
     around_mouth = _gaussian(local, lm[np.r_[idx.LIPS_OUTER_UPPER, idx.LIPS_OUTER_LOWER]], 0.18)
     toward_centre = (mouth_centre - local) * around_mouth[:, None]
-    vertical = np.where(upper_lip, -1.0, np.where(lower_lip, 1.0, 0.0)) * around_mouth
+    # Funnelled lips part in the middle, in the same lens as the jaw's;
+    # parted evenly to the corners they showed a slot of teeth from corner
+    # to corner, a grin rather than a rounded mouth.
+    vertical = np.where(upper_lip, -1.0, np.where(lower_lip, 1.0, 0.0)) * around_mouth * (1.0 - across_mouth ** 2)
     # The subject's right mouth corner is on the image's left.
     # Corners pull their own side of the lips; the middle of the lips stays
     # (a wide bump would lift the whole mouth instead of curving it).
@@ -220,6 +222,17 @@ def _brow_fields(local: np.ndarray, lm: np.ndarray, *, still_above_eyes: float) 
         toward_nose = -np.sign(lm[brow, 0].mean())
         fields[f"browDown{side}"] = np.c_[0.03 * toward_nose * whole, 0.07 * whole]
     return fields
+
+
+def _across_mouth(local: np.ndarray, lm: np.ndarray) -> np.ndarray:
+    """(V,) 0 in the middle of the mouth, 1 at (and beyond) its corners,
+    each side measured to its own corner: on a turned face the far half of
+    the mouth is foreshortened, and one half-width for both sides put the
+    far corner only half-way out, so it parted almost as far as the middle."""
+    middle = lm[idx.LIPS_INNER_UPPER[5], 0]
+    corners = lm[idx.LIPS_INNER_UPPER[[0, -1]], 0]
+    half = np.where(local[:, 0] < middle, middle - corners.min(), corners.max() - middle)
+    return np.clip(np.abs(local[:, 0] - middle) / np.maximum(half, 1e-6), 0, 1)
 
 
 def _sorted_curve(points: np.ndarray):
