@@ -49,14 +49,6 @@ def landmarks68(image: np.ndarray, box) -> np.ndarray:
     return np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
 
 
-def box_around(points: np.ndarray, *, margin: float = 0.1):
-    """A dlib rectangle around landmark ``points`` (to track without re-detecting)."""
-    dlib = _models()[0]
-    lo, hi = points.min(axis=0), points.max(axis=0)
-    pad = (hi - lo) * margin
-    return dlib.rectangle(int(lo[0] - pad[0]), int(lo[1] - pad[1]), int(hi[0] + pad[0]), int(hi[1] + pad[1]))
-
-
 def follow_box(box, points_then: np.ndarray, points_now: np.ndarray):
     """``box`` (found when the face had ``points_then``) moved and scaled to
     where the face is now (``points_now``)."""
