@@ -149,6 +149,8 @@ def _track_landmarks(path: Path) -> tuple[float, np.ndarray, list[np.ndarray | N
 def _at_steady_rate(values: np.ndarray, times: np.ndarray, fps: float) -> np.ndarray:
     """(F, k) ``values`` measured at ``times`` ((F,) seconds), read at the
     steady frame times k / fps, linearly between measured frames: phones
-    and web recordings drop frames, and a track's frame k is moment k / fps."""
-    steady = np.arange(len(times)) / fps + times[0]
+    and web recordings drop frames, and a track's frame k is moment k / fps
+    of the driver's sound, which starts at 0 even where its first frame
+    comes later (before it, the first frame holds)."""
+    steady = np.arange(len(times)) / fps
     return np.stack([np.interp(steady, times, column) for column in values.T], axis=1)
