@@ -38,7 +38,7 @@ def read_timed_frames(path: str | Path) -> Iterator[tuple[float, np.ndarray]]:
                 raise InputError(path, "has no video track")
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
-            fps = float(stream.average_rate or stream.guessed_rate or 25)
+            fps = _nominal_fps(stream)
             for index, frame in enumerate(container.decode(stream)):
                 seconds = float(frame.time) if frame.time is not None else index / fps
                 # Contiguous: PyAV pads some widths, and dlib and OpenGL want plain rows.
@@ -55,12 +55,17 @@ def video_info(path: str | Path) -> VideoInfo:
             if not container.streams.video:
                 raise InputError(path, "has no video track")
             stream = container.streams.video[0]
-            fps = float(stream.average_rate or stream.guessed_rate or 25)
+            fps = _nominal_fps(stream)
             frames = sum(1 for _ in container.demux(stream) if _.size)
             return VideoInfo(fps=fps, frame_count=frames, size=(stream.width, stream.height),
                              duration=frames / fps, has_audio=bool(container.streams.audio))
     except av.error.FFmpegError as error:
         raise InputError(path, f"cannot read video ({error})") from None
+
+
+def _nominal_fps(stream) -> float:
+    """Frames per second a video stream declares (25 when it declares none)."""
+    return float(stream.average_rate or stream.guessed_rate or 25)
 
 
 def _existing(path: str | Path) -> Path:
