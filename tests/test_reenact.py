@@ -9,7 +9,7 @@ import talkface.api as api
 from talkface.eval.lip_sync import lagged_correlation, pearson
 from talkface.eval.report import evaluate_video
 
-from .conftest import shared_file
+from .conftest import shared_file, write_video
 
 DRIVER = ("video", "liveportrait_driving_d11.mp4")
 
@@ -46,7 +46,6 @@ def test_a_driver_that_dropped_frames_is_measured_at_their_times(tmp_path):
     from talkface.audio.decode import decode_audio
     from talkface.media.read_video import read_frames
     from talkface.motion.from_video import motion_from_video
-    from tests.eval.test_report import _write
     grid = shared_file("video", "lipnet_grid_pwij3p.mpg")
     frames = list(read_frames(grid))
     # Every other frame dropped for the first 1.6 s, as phones and web
@@ -54,7 +53,7 @@ def test_a_driver_that_dropped_frames_is_measured_at_their_times(tmp_path):
     # The first frame comes 0.12 s after the sound starts, as in some web
     # recordings.
     kept = [i for i in range(3, len(frames)) if i >= 40 or i % 2 == 0]
-    dropped = _write(tmp_path / "dropped.mp4", [frames[i] for i in kept], decode_audio(grid), frame_numbers=kept)
+    dropped = write_video(tmp_path / "dropped.mp4", [frames[i] for i in kept], decode_audio(grid), frame_numbers=kept)
     whole, thinned = motion_from_video(grid), motion_from_video(dropped)
     # Frame k of both tracks is the same moment: the jaw moves in step.
     n = thinned.frame_count

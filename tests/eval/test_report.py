@@ -1,6 +1,5 @@
 """The measurements, validated on real video."""
 
-import av
 import numpy as np
 import pytest
 
@@ -8,38 +7,9 @@ from talkface.audio.decode import decode_audio
 from talkface.eval.report import evaluate_video
 from talkface.media.read_video import read_frames
 
-from ..conftest import shared_file
+from ..conftest import shared_file, write_video
 
 GRID = ("video", "lipnet_grid_pwij3p.mpg")
-
-
-def _write(path, frames, audio, *, fps=25, rate=16000, frame_numbers=None):
-    """An MP4 of ``frames`` and ``audio``; ``frame_numbers`` (one per frame,
-    in 1/fps units) leaves gaps where a recording dropped frames."""
-    frame_numbers = range(len(frames)) if frame_numbers is None else frame_numbers
-    with av.open(str(path), "w") as out:
-        video = out.add_stream("libx264", rate=fps)
-        video.height, video.width = frames[0].shape[:2]
-        video.pix_fmt = "yuv420p"
-        video.options = {"crf": "12"}
-        sound = out.add_stream("aac", rate=rate)
-        sound.layout = "mono"
-        for number, frame in zip(frame_numbers, frames):
-            picture = av.VideoFrame.from_ndarray(frame, format="rgb24")
-            picture.pts = number
-            for packet in video.encode(picture):
-                out.mux(packet)
-        chunk = 1024
-        for start in range(0, len(audio), chunk):
-            piece = audio[start:start + chunk].reshape(1, -1).astype(np.float32)
-            samples = av.AudioFrame.from_ndarray(piece, format="fltp", layout="mono")
-            samples.rate, samples.pts = rate, start
-            for packet in sound.encode(samples):
-                out.mux(packet)
-        for stream in (video, sound):
-            for packet in stream.encode(None):
-                out.mux(packet)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +32,7 @@ def test_audio_delayed_by_200_ms_is_reported_as_a_200_ms_offset(tmp_path, grid_r
     frames = list(read_frames(shared_file(*GRID)))
     audio = decode_audio(shared_file(*GRID))
     delayed = np.r_[np.zeros(3200, np.float32), audio][:len(audio)]
-    shifted = evaluate_video(_write(tmp_path / "delayed.mp4", frames, delayed))
+    shifted = evaluate_video(write_video(tmp_path / "delayed.mp4", frames, delayed))
     change = shifted.mouth_audio.lead_ms - grid_report.mouth_audio.lead_ms
     assert change == pytest.approx(200, abs=40)
 
@@ -73,7 +43,7 @@ def test_a_reference_that_dropped_frames_is_compared_at_its_frames_times(tmp_pat
     # would slide further out of step with every drop.
     frames = list(read_frames(shared_file(*GRID)))
     kept = [i for i in range(len(frames)) if i % 3 != 1]
-    dropped = _write(tmp_path / "dropped.mp4", [frames[i] for i in kept], decode_audio(shared_file(*GRID)),
+    dropped = write_video(tmp_path / "dropped.mp4", [frames[i] for i in kept], decode_audio(shared_file(*GRID)),
                      frame_numbers=kept)
     report = evaluate_video(shared_file(*GRID), reference_video=dropped)
     assert report.reference.frames == len(kept)
@@ -87,7 +57,7 @@ def test_a_reference_that_dropped_frames_is_compared_at_its_frames_times(tmp_pat
 def test_a_still_frame_with_the_real_audio(tmp_path):
     frames = list(read_frames(shared_file(*GRID)))
     audio = decode_audio(shared_file(*GRID))
-    still = evaluate_video(_write(tmp_path / "still.mp4", [frames[0]] * len(frames), audio))
+    still = evaluate_video(write_video(tmp_path / "still.mp4", [frames[0]] * len(frames), audio))
     assert abs(still.mouth_audio.r0) < 0.2
     assert still.delta_p_deg < 0.1
     assert still.blinks_per_minute == 0
