@@ -48,5 +48,11 @@ def test_blocks_give_what_the_whole_recording_gives():
     assert ((blocks.pitch_hz > 0) == (whole.pitch_hz > 0)).mean() > 0.95
     # Each block starts a fresh recogniser (its running cepstral mean starts
     # over), so a phone or two may differ right after a block boundary.
-    same = difflib.SequenceMatcher(a=blocks.phones.labels, b=whole.phones.labels, autojunk=False).ratio()
-    assert same > 0.98
+    for reading in ("phones", "word_phones"):
+        same = difflib.SequenceMatcher(a=getattr(blocks, reading).labels, b=getattr(whole, reading).labels,
+                                       autojunk=False).ratio()
+        assert same > 0.98, reading
+    # Word times are times in the recording, not in the block.
+    assert [w for w, _, _ in blocks.word_phones.words][-3:] == [w for w, _, _ in whole.word_phones.words][-3:]
+    np.testing.assert_allclose([s for _, s, _ in blocks.word_phones.words][-3:],
+                               [s for _, s, _ in whole.word_phones.words][-3:], atol=0.05)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from talkface.audio.decode import decode_audio
-from talkface.audio.phones import align_phones, recognise_phones
+from talkface.audio.phones import align_phones, recognise_phones, recognise_words
 from talkface.audio.transcript import letter_to_sound, normalise_transcript, pronunciations
 from talkface.errors import InputError
 
@@ -59,6 +59,24 @@ def test_recognition_covers_the_speech_and_not_the_silence(jfk_samples):
     assert 5.0 < speech_time < 10.5
     assert labels[0] == "SIL"          # the clip opens with a quiet 0.3 s
     assert {"M", "P", "B"} & set(labels)
+
+
+def test_recognised_words_are_where_the_transcript_puts_them(jfk_samples):
+    timeline = recognise_words(jfk_samples)
+    _well_formed(timeline, len(jfk_samples) / 16000)
+    assert timeline.confidence < 0.9  # recognised, not aligned to a transcript
+    starts = [start for _, start, _ in timeline.words]
+    assert starts == sorted(starts)
+    # A 1961 recording: many words are misheard, but a word recognised right
+    # sits where the aligned transcript has it.
+    said = align_phones(jfk_samples, JFK).words
+    matched = {word for word, start, _ in timeline.words
+               if any(word == w and abs(start - s) < 0.15 for w, s, _ in said)}
+    assert len(matched) >= 3
+    # Its phones are those of its words, inside them.
+    for word, start, end in timeline.words:
+        inside = (timeline.starts >= start - 1e-6) & (timeline.ends <= end + 1e-6)
+        assert inside.any(), word
 
 
 def test_alignment_with_a_word_missing_from_the_dictionary(jfk_samples):

@@ -27,6 +27,18 @@ def test_speech_is_found_where_the_voice_is(jfk_track):
     assert (track.pitch_hz[track.speech] > 0).mean() > 0.4
 
 
+def test_recognised_speech_has_two_readings_and_aligned_speech_one(jfk_track):
+    assert jfk_track.language == "auto"
+    loop, words = jfk_track.phones, jfk_track.word_phones
+    assert words is not None and len(words.words) >= 8
+    # Both readings hear speech over about the same stretches of the clip.
+    spoken = [np.sum((t.ends - t.starts)[np.array(t.labels) != "SIL"]) for t in (loop, words)]
+    assert spoken[1] == pytest.approx(spoken[0], rel=0.25)
+    samples = decode_audio(shared_file("audio", "whisper_jfk.flac"))
+    assert analyse_samples(samples, transcript="ask not what your country can do for you").word_phones is None
+    assert analyse_samples(samples, language="any").word_phones is None
+
+
 def test_noise_is_refused():
     with pytest.raises(InputError, match="no voice found"):
         analyse_samples(decode_audio(shared_file("audio", "local_alsa_Noise.wav")), source="noise.wav")

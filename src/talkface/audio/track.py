@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from talkface.audio.decode import ANALYSIS_RATE, PIECE_S, decode_audio_pieces
-from talkface.audio.phones import PhoneConfig, PhoneTimeline, align_phones, recognise_phones, recognition_pieces
+from talkface.audio.phones import (PhoneConfig, PhoneTimeline, align_phones, recognise_phones, recognise_words,
+                                   recognition_pieces)
 from talkface.audio.prosody import Prosody, ProsodyConfig, measure_prosody
 from talkface.audio.voice_activity import has_voice, voice_activity
 from talkface.errors import InputError
@@ -40,8 +41,14 @@ class AudioTrack:
         pitch_hz: (N,) float32, fundamental frequency, 0 where unvoiced.
         formants_hz: (N, 2) float32, F1 and F2 (NaN where none).
         speech: (N,) bool, voice activity.
-        phones: the phone timeline (seconds); None when lip sync reads the
+        phones: the phone timeline (seconds): aligned to the transcript, or
+            recognised phone by phone; None when lip sync reads the
             acoustics only.
+        word_phones: a second reading of recognised speech, the phones of
+            the English words recognised in it (None with a transcript or
+            when lip sync reads the acoustics only). The two readings err
+            differently: the phone loop misses no short phone but invents
+            some, the words keep to English but misread fast or quiet speech.
         language: what it was analysed as: "en" (recognised phones are
             English speech, trusted as they are), "auto" (trusted as far as
             they agree with the sound) or "any" (no phones).
@@ -55,6 +62,7 @@ class AudioTrack:
     speech: np.ndarray
     phones: PhoneTimeline | None
     language: str = "auto"
+    word_phones: PhoneTimeline | None = None
 
     def at(self, values: np.ndarray, times: np.ndarray) -> np.ndarray:
         """Per-frame ``values`` read at ``times`` (seconds), linearly interpolated."""
@@ -117,7 +125,7 @@ def analyse_pieces(pieces: Iterable[np.ndarray], *, sample_rate: int = ANALYSIS_
     if language not in LANGUAGES:
         raise InputError(f"language {language!r}", f"must be one of {', '.join(LANGUAGES)}")
     recognise = transcript is None and language != "any"
-    prosody_parts, phone_parts, kept = [], [], []
+    prosody_parts, phone_parts, word_parts, kept = [], [], [], []
     length, peak = 0, 0.0
     for start, block, before, after in _blocks(pieces, sample_rate, config):
         length += len(block)
@@ -125,6 +133,7 @@ def analyse_pieces(pieces: Iterable[np.ndarray], *, sample_rate: int = ANALYSIS_
         prosody_parts.append(_block_prosody(start, block, before, after, sample_rate))
         if recognise:
             phone_parts.append(_shifted(recognise_phones(block, sample_rate=sample_rate), start / sample_rate))
+            word_parts.append(_shifted(recognise_words(block, sample_rate=sample_rate), start / sample_rate))
         elif transcript is not None:
             kept.append(block)
     if length == 0 or peak < _SILENCE_PEAK:
@@ -136,15 +145,13 @@ def analyse_pieces(pieces: Iterable[np.ndarray], *, sample_rate: int = ANALYSIS_
     speech = voice_activity(prosody)
     if not has_voice(prosody, speech):
         raise InputError(source, "no voice found in the audio (only noise or silence)")
+    word_phones = None
     if transcript is not None:
         phones = align_phones(np.concatenate(kept), transcript, sample_rate=sample_rate)
     elif language == "any":
         phones = None
     else:
-        phones = PhoneTimeline(labels=tuple(label for part in phone_parts for label in part.labels),
-                               starts=np.concatenate([part.starts for part in phone_parts]),
-                               ends=np.concatenate([part.ends for part in phone_parts]),
-                               confidence=phone_parts[0].confidence)
+        phones, word_phones = _joined(phone_parts), _joined(word_parts)
     return AudioTrack(
         duration=length / sample_rate,
         frame_rate=prosody.frame_rate,
@@ -154,6 +161,7 @@ def analyse_pieces(pieces: Iterable[np.ndarray], *, sample_rate: int = ANALYSIS_
         speech=speech,
         phones=phones,
         language=language,
+        word_phones=word_phones,
     )
 
 
@@ -208,6 +216,16 @@ def _prosody_hop(sample_rate: int) -> int:
     return int(round(sample_rate / ProsodyConfig().frame_rate))
 
 
+def _joined(parts: list[PhoneTimeline]) -> PhoneTimeline:
+    """One timeline of consecutive blocks' timelines."""
+    return PhoneTimeline(labels=tuple(label for part in parts for label in part.labels),
+                         starts=np.concatenate([part.starts for part in parts]),
+                         ends=np.concatenate([part.ends for part in parts]),
+                         confidence=parts[0].confidence,
+                         words=tuple(word for part in parts for word in part.words))
+
+
 def _shifted(timeline: PhoneTimeline, seconds: float) -> PhoneTimeline:
     return PhoneTimeline(labels=timeline.labels, starts=timeline.starts + seconds, ends=timeline.ends + seconds,
-                         confidence=timeline.confidence, words=timeline.words)
+                         confidence=timeline.confidence,
+                         words=tuple((word, start + seconds, end + seconds) for word, start, end in timeline.words))
