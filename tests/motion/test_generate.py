@@ -88,6 +88,15 @@ def test_lips_part_for_a_breath_before_an_utterance_then_close_for_its_m():
     assert close[int(2.4 * FPS)] < 0.1 < 0.9 < close[int(2.52 * FPS)]
 
 
+def test_a_w_narrows_the_lips_to_a_slit_without_shutting_them():
+    # "...a wa..." : /w/ rounds the lips almost shut, unlike a p or m.
+    motion = motion_from_audio(_track([("SIL", 0.0, 0.5), ("AA", 0.5, 0.8), ("W", 0.8, 0.9),
+                                       ("AA", 0.9, 1.3), ("SIL", 1.3, 2.0)], 2.0), fps=FPS)
+    assert 0.3 < _at(motion, "mouthClose", 0.84) < 0.7
+    assert _at(motion, "mouthClose", 0.64) < 0.05
+    assert _at(motion, "mouthPucker", 0.84) > 0.4
+
+
 def test_blinks_at_a_natural_rate_with_a_quick_close_and_slower_open():
     long_speech = []
     t = 0.0

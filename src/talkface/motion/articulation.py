@@ -6,7 +6,7 @@ from scipy.ndimage import binary_closing, maximum_filter1d, median_filter, unifo
 from talkface.audio.phones import PhoneTimeline
 from talkface.audio.track import AudioTrack
 from talkface.motion.config import ArticulationConfig
-from talkface.motion.visemes import BILABIALS, LABIODENTALS, MOUTH_CHANNELS, dominance, viseme_shape
+from talkface.motion.visemes import LIP_CLOSURES, LIP_TOUCHES, MOUTH_CHANNELS, dominance, viseme_shape
 
 # Phones further than this from a frame have no influence on it (their
 # dominance has decayed below 1e-3 for every time constant in the config).
@@ -51,7 +51,7 @@ def articulate(audio: AudioTrack, times: np.ndarray, *,
             trust *= _phone_agreement(visemes[:, 0], acoustic[:, 0], config)
         blended = trust * visemes + (1.0 - trust) * acoustic
         closure, touch = (np.mean([_closure_envelope(*reading, phone_set, sample_times, config)
-                                   for reading in readings], axis=0) for phone_set in (BILABIALS, LABIODENTALS))
+                                   for reading in readings], axis=0) for phone_set in (LIP_CLOSURES, LIP_TOUCHES))
     else:
         blended = acoustic
         closure = touch = np.zeros(len(times))
@@ -162,7 +162,8 @@ def _segments(phones: PhoneTimeline, duration: float):
 
 
 def _closure_envelope(labels, starts, ends, phone_set, times, config):
-    """(F,) 1 while a phone of ``phone_set`` holds its closure, with 25 ms ramps."""
+    """(F,) ``phone_set[phone]`` (its closure's depth) while a phone of
+    ``phone_set`` holds its closure, with 25 ms ramps."""
     envelope = np.zeros(len(times))
     ramp = 0.025
     for label, start, end in zip(labels, starts, ends):
@@ -173,7 +174,7 @@ def _closure_envelope(labels, starts, ends, phone_set, times, config):
         t = times[lo:hi]
         rise = np.clip((t - (start - ramp)) / ramp, 0, 1)
         fall = np.clip(((end + ramp) - t) / ramp, 0, 1)
-        envelope[lo:hi] = np.maximum(envelope[lo:hi], np.minimum(rise, fall))
+        envelope[lo:hi] = np.maximum(envelope[lo:hi], phone_set[label] * np.minimum(rise, fall))
     return envelope
 
 
