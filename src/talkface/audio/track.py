@@ -1,6 +1,10 @@
 """The AudioTrack: the timeline the motion stage reads."""
 
+import multiprocessing
+import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +32,12 @@ class AnalysisConfig:
     # neighbouring audio on each side: Praat's analysis windows reach 40 ms
     # and its pitch path is smoothed over a few hundred ms.
     context_s: float = 1.0
+    # Recognised words are read in a second process while this one reads
+    # the phones and the prosody (PocketSphinx holds the GIL, so threads
+    # would take turns): on two cores analysis then takes the time of the
+    # word reading alone. At most this many blocks wait for that process,
+    # so memory stays bounded when it falls behind.
+    waiting_word_blocks: int = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,15 +137,21 @@ def analyse_pieces(pieces: Iterable[np.ndarray], *, sample_rate: int = ANALYSIS_
     recognise = transcript is None and language != "any"
     prosody_parts, phone_parts, word_parts, kept = [], [], [], []
     length, peak = 0, 0.0
-    for start, block, before, after in _blocks(pieces, sample_rate, config):
-        length += len(block)
-        peak = max(peak, float(np.max(np.abs(block))))
-        prosody_parts.append(_block_prosody(start, block, before, after, sample_rate))
-        if recognise:
-            phone_parts.append(_shifted(recognise_phones(block, sample_rate=sample_rate), start / sample_rate))
-            word_parts.append(_shifted(recognise_words(block, sample_rate=sample_rate), start / sample_rate))
-        elif transcript is not None:
-            kept.append(block)
+    with _word_reader() as reader:
+        waiting = deque()
+        for start, block, before, after in _blocks(pieces, sample_rate, config):
+            length += len(block)
+            peak = max(peak, float(np.max(np.abs(block))))
+            if recognise:
+                waiting.append((start / sample_rate, reader.submit(recognise_words, block, sample_rate=sample_rate)))
+                phone_parts.append(_shifted(recognise_phones(block, sample_rate=sample_rate), start / sample_rate))
+            elif transcript is not None:
+                kept.append(block)
+            prosody_parts.append(_block_prosody(start, block, before, after, sample_rate))
+            while len(waiting) > config.waiting_word_blocks:
+                offset, words = waiting.popleft()
+                word_parts.append(_shifted(words.result(), offset))
+        word_parts += [_shifted(words.result(), offset) for offset, words in waiting]
     if length == 0 or peak < _SILENCE_PEAK:
         raise InputError(source, "audio is silent")
     prosody = Prosody(frame_rate=prosody_parts[0].frame_rate,
@@ -198,6 +214,15 @@ def _blocks(pieces: Iterable[np.ndarray], sample_rate: int,
         yield start, buffer[:end], before, buffer[end:end + context]
         before, buffer = buffer[max(0, end - context):end].copy(), buffer[end:].copy()
         start += end
+
+
+def _word_reader() -> Executor:
+    """Where recognised words are read: a forked process on Linux; elsewhere
+    (where forking a process that runs other libraries' threads is unsafe)
+    a thread, which runs beside the rest without gaining time."""
+    if sys.platform == "linux":
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    return ThreadPoolExecutor(max_workers=1)
 
 
 def _block_prosody(start: int, block: np.ndarray, before: np.ndarray, after: np.ndarray,
