@@ -135,8 +135,12 @@ void main() {
     float rounded = 1.0 - 0.12 * pow(edge, 3.0);          // tooth tips are rounded
     // Lower incisors are narrower: their gaps come twice as often.
     float lower_gaps = 1.0 - 0.2 * pow(abs(fract(2.0 * tooth) - 0.5) * 2.0, 6.0);
-    float lower_edge = lower_teeth * unit * arch * rounded * open;
-    vec3 lower = teeth * 0.85 * lower_gaps * (0.65 + 0.35 * arch);
+    // The lower arch is smaller and sits inside the upper one: past the
+    // canines the lower lip hides its teeth, so they show only in the
+    // middle of the opening rather than as a band along the whole lip.
+    float lower_arch = clamp(1.0 - pow(abs(2.0 * mouth.x - 1.0) / 0.7, 2.2), 0.0, 1.0);
+    float lower_edge = lower_teeth * unit * lower_arch * rounded * open;
+    vec3 lower = teeth * 0.85 * lower_gaps * (0.65 + 0.35 * lower_arch);
     c = mix(c, lower, smoothstep(-soft, soft, lower_edge - from_bottom));
 
     float upper_edge = upper_teeth * unit * arch * rounded;
