@@ -30,7 +30,12 @@ class ExpressionFields:
     mouthClose cancels; lip_seal: (V, 2) brings the photo's parted lips
     together; sealed_at_rest: whether the lips are sealed whatever the
     weights (parted over a dark mouth) or only by mouthClose (the photo
-    shows teeth, which stay as photographed until the lips close)."""
+    shows teeth, which stay as photographed until the lips close);
+    lid_shares: (2, V) float32 how far each vertex of a closing upper lid
+    (subject's right eye, then left) takes the lid's skin colour instead of
+    its photo pixel; lid_columns: (2,) the eyeBlink weights that close them;
+    lid_colours: (V, 3) float32 RGB in [0, 1], the skin colour of the lid
+    each vertex belongs to."""
 
     names: tuple[str, ...]
     weight_columns: np.ndarray
@@ -39,6 +44,9 @@ class ExpressionFields:
     lip_release: np.ndarray
     lip_seal: np.ndarray
     sealed_at_rest: bool
+    lid_shares: np.ndarray
+    lid_columns: np.ndarray
+    lid_colours: np.ndarray
 
     def displacement(self, weights: np.ndarray) -> np.ndarray:
         """(V, 2) pixels for one frame's (52,) ARKit ``weights``."""
@@ -47,6 +55,11 @@ class ExpressionFields:
         close = weights[ARKIT_INDEX["mouthClose"]]
         seal = 1.0 if self.sealed_at_rest else close
         return moved + jaw * (self.jaw - close * self.lip_release) + seal * self.lip_seal
+
+    def lid_skin(self, weights: np.ndarray) -> np.ndarray:
+        """(V,) in [0, 1]: how far each vertex takes its lid's skin colour
+        for one frame's (52,) ARKit ``weights``."""
+        return np.clip(weights[self.lid_columns] @ self.lid_shares, 0.0, 1.0)
 
 
 def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
@@ -128,7 +141,8 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
         # Each side lifts its half of the upper lip; both together lift it all.
         fields[f"mouthUpperUp{side}"] = np.c_[zero, -0.06 * upper_lift * side_share[side]]
     glasses = wears_glasses(rig.texture, rig.landmarks, rig.interocular)
-    fields.update(_eye_fields(local, lm, lid_band=config.glasses_lid_band if glasses else config.lid_band))
+    eye_fields, lid_shares = _eye_fields(local, lm, lid_band=config.glasses_lid_band if glasses else config.lid_band)
+    fields.update(eye_fields)
     fields.update(_gaze_and_lid_fields(local, lm))
     fields.update(_brow_fields(local, lm, still_above_eyes=config.glasses_rim_height if glasses else 0.0))
     fields.update(_cheek_and_nose_fields(local, lm))
@@ -143,15 +157,23 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
         lip_release=face.to_pixels(lip_release).astype(np.float32),
         lip_seal=face.to_pixels(lip_seal).astype(np.float32),
         sealed_at_rest=not photo_shows_teeth(rig),
+        lid_shares=lid_shares.astype(np.float32),
+        lid_columns=np.array([ARKIT_INDEX["eyeBlinkRight"], ARKIT_INDEX["eyeBlinkLeft"]]),
+        lid_colours=_lid_colours(rig.texture, mesh.vertices[:, :2], lid_shares).astype(np.float32),
     )
 
 
-def _eye_fields(local: np.ndarray, lm: np.ndarray, *, lid_band: float) -> dict[str, np.ndarray]:
+def _eye_fields(local: np.ndarray, lm: np.ndarray, *, lid_band: float) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """eyeBlink: the upper lid comes down to a closing line just above the
     lower lid (where real lids meet); what is inside the eye folds onto that
     line and the lid skin above (``lid_band`` interocular distances of it)
-    stretches down over it."""
-    fields = {}
+    stretches down over it.
+
+    Stretched as photographed, that skin would bring the lid crease and the
+    lashes down over the closed eye as a dark, streaked smear. A real lid
+    unfolds as it closes, smooth skin down to its lashes: the lid's vertices
+    above the lash line also take on the lid's skin colour (shares, (2, V))."""
+    fields, shares = {}, []
     for side, upper, lower, iris in (("Right", idx.RIGHT_EYE_UPPER, idx.RIGHT_EYE_LOWER, idx.RIGHT_IRIS),
                                      ("Left", idx.LEFT_EYE_UPPER, idx.LEFT_EYE_LOWER, idx.LEFT_IRIS)):
         up_x, up_y = _sorted_curve(lm[upper])
@@ -171,7 +193,28 @@ def _eye_fields(local: np.ndarray, lm: np.ndarray, *, lid_band: float) -> dict[s
         inside[np.r_[upper[1:-1], lower[1:-1], iris]] = True
         dy = np.where(inside & within, closing_line - local[:, 1], dy)
         fields[f"eyeBlink{side}"] = np.c_[np.zeros(len(local)), dy]
-    return fields
+        share = np.where(lid_skin, above * across, 0.0)
+        share[upper] = 0.0   # the lash line itself stays: the closed eye's dark edge
+        shares.append(share)
+    return fields, np.array(shares)
+
+
+def _lid_colours(texture: np.ndarray, points: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """(V, 3) RGB in [0, 1]: for each vertex of a lid (``shares`` (2, V) > 0),
+    its lid's skin colour; the photo's colour at the lid's vertices
+    (``points`` (V, 2) pixels), the brighter half of them: lashes, crease
+    and brow are darker than the skin."""
+    size = texture.shape[0]
+    at = np.clip(np.round(points).astype(int), 0, size - 1)
+    colours = np.zeros((len(points), 3))
+    for share in shares:
+        lid = share > 0
+        if not lid.any():
+            continue
+        samples = texture[at[lid, 1], at[lid, 0]].astype(np.float64) / 255.0
+        brightness = samples.mean(axis=1)
+        colours[lid] = np.median(samples[brightness >= np.median(brightness)], axis=0)
+    return colours
 
 
 def _gaze_and_lid_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:

@@ -22,9 +22,13 @@ uniform float size;
 uniform float depth_scale;
 in vec3 position;   // x, y, z in pixels (z away from the camera)
 in vec2 texcoord;
+in vec3 lid_colour; // the skin colour a closing lid takes on
+in float lid_share; // how far it takes it on in this frame
 out vec2 uv;
+out vec4 lid;
 void main() {
     uv = texcoord;
+    lid = vec4(lid_colour, lid_share);
     // Row 0 of the image at the bottom of clip space, so glReadPixels
     // returns the image top row first.
     gl_Position = vec4(position.x / size * 2.0 - 1.0, position.y / size * 2.0 - 1.0,
@@ -37,16 +41,18 @@ uniform sampler2D person;      // the photo less the background it was taken ove
 uniform sampler2D background;  // the photo without the person; never moves
 uniform float size;
 in vec2 uv;
+in vec4 lid;
 out vec4 colour;
 void main() {
+    vec4 photographed = texture(person, uv);
+    photographed.rgb = mix(photographed.rgb, lid.rgb * photographed.a, lid.a);
     // The photographed pixel with the background it was taken over swapped
     // for the background now behind it, as far as the pixel is background
     // (1 - mask): unmoved it is the photo; moved hair fringes carry no ghost
     // of their old background and do not jump when the head starts moving;
     // background the head uncovers is the fixed plate.
-    vec4 person = texture(person, uv);
     vec3 behind = texture(background, gl_FragCoord.xy / size).rgb;
-    colour = vec4(clamp(person.rgb + (1.0 - person.a) * behind, 0.0, 1.0), 1.0);
+    colour = vec4(clamp(photographed.rgb + (1.0 - photographed.a) * behind, 0.0, 1.0), 1.0);
 }
 """
 # The same for triangles whose photo is all person (opacity 1 everywhere).
@@ -54,9 +60,10 @@ _PERSON_FRAGMENT_SHADER = """
 #version 330
 uniform sampler2D photo;
 in vec2 uv;
+in vec4 lid;
 out vec4 colour;
 void main() {
-    colour = vec4(texture(photo, uv).rgb, 1.0);
+    colour = vec4(mix(texture(photo, uv).rgb, lid.rgb, lid.a), 1.0);
 }
 """
 _MOUTH_VERTEX_SHADER = """
@@ -193,6 +200,8 @@ class FrameRenderer:
         # mesh's vertices; each has its own fragment shader and triangles.
         self.face_positions = ctx.buffer(reserve=len(self._rest) * 12)
         texcoords = ctx.buffer((self.mesh.vertices[:, :2] / size).astype(np.float32).tobytes())
+        lid_colours = ctx.buffer(self.fields.lid_colours.tobytes())
+        self.lid_shares = ctx.buffer(reserve=len(self._rest) * 4)
 
         def mesh_program(fragment_shader: str, **textures: int) -> moderngl.Program:
             program = ctx.program(vertex_shader=_PHOTO_VERTEX_SHADER, fragment_shader=fragment_shader)
@@ -202,19 +211,21 @@ class FrameRenderer:
                 program[name].value = unit
             return program
 
-        def mesh_part(program: moderngl.Program, triangles: np.ndarray) -> moderngl.VertexArray:
-            return ctx.vertex_array(
-                program, [(self.face_positions, "3f", "position"), (texcoords, "2f", "texcoord")],
-                index_buffer=ctx.buffer(triangles.astype(np.int32).tobytes()), index_element_size=4)
+        def mesh_part(program: moderngl.Program, triangles: np.ndarray, *, lids: bool) -> moderngl.VertexArray:
+            content = [(self.face_positions, "3f", "position"), (texcoords, "2f", "texcoord")]
+            if lids:
+                content += [(lid_colours, "3f", "lid_colour"), (self.lid_shares, "1f", "lid_share")]
+            return ctx.vertex_array(program, content, index_buffer=ctx.buffer(triangles.astype(np.int32).tobytes()),
+                                    index_element_size=4)
 
         self.face_program = mesh_program(_PHOTO_FRAGMENT_SHADER, person=2, background=1)
         self.person_program = mesh_program(_PERSON_FRAGMENT_SHADER, photo=0)
-        self.face_vaos = [mesh_part(program, self.mesh.triangles[chosen])
+        self.face_vaos = [mesh_part(program, self.mesh.triangles[chosen], lids=True)
                           for program, chosen in ((self.person_program, opaque), (self.face_program, ~opaque))
                           if chosen.any()]
         self.eye_program = mesh_program(EYE_FRAGMENT_SHADER, photo=0)
         self.eyes = eye_rigs(rig)
-        self.eye_vaos = [mesh_part(self.eye_program, triangles) for triangles in self.mesh.eye_triangles]
+        self.eye_vaos = [mesh_part(self.eye_program, triangles, lids=False) for triangles in self.mesh.eye_triangles]
         self._full_look_share = config.full_look_share
 
         self.mouth_program = ctx.program(vertex_shader=_MOUTH_VERTEX_SHADER,
@@ -289,6 +300,7 @@ class FrameRenderer:
               region: tuple[int, int, int, int] | None = None) -> np.ndarray:
         x, y, width, height = region = region or self._changed_region(positions)
         self.face_positions.write(positions.astype(np.float32).tobytes())
+        self.lid_shares.write(self.fields.lid_skin(np.asarray(weights, dtype=np.float64)).astype(np.float32).tobytes())
 
         upper, lower = (positions[self.mesh.mouth_columns[row], :2] for row in (0, 1))
         gap = np.linalg.norm(lower - upper, axis=1)
