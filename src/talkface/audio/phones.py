@@ -67,6 +67,20 @@ class PhoneTimeline:
     confidence: float
     words: tuple[tuple[str, float, float], ...] = ()
 
+    def shifted(self, seconds: float) -> "PhoneTimeline":
+        """This timeline ``seconds`` later (phones and words)."""
+        return PhoneTimeline(labels=self.labels, starts=self.starts + seconds, ends=self.ends + seconds,
+                             confidence=self.confidence,
+                             words=tuple((word, start + seconds, end + seconds) for word, start, end in self.words))
+
+
+def joined_timelines(parts: list[PhoneTimeline], *, confidence: float) -> PhoneTimeline:
+    """One timeline of consecutive ``parts`` (already at their own times)."""
+    return PhoneTimeline(labels=tuple(label for part in parts for label in part.labels),
+                         starts=np.concatenate([part.starts for part in parts] or [np.zeros(0)]),
+                         ends=np.concatenate([part.ends for part in parts] or [np.zeros(0)]),
+                         confidence=confidence, words=tuple(word for part in parts for word in part.words))
+
 
 def recognise_phones(samples: np.ndarray, *, sample_rate: int = 16000,
                      config: PhoneConfig = PhoneConfig()) -> PhoneTimeline:
@@ -112,14 +126,8 @@ def recognise_words(samples: np.ndarray, *, sample_rate: int = 16000,
         if timeline is None:
             log.info("recognised words at %.0f s could not be aligned; left out", offset)
         else:
-            parts.append((offset, timeline))
-    return PhoneTimeline(
-        labels=tuple(label for _, part in parts for label in part.labels),
-        starts=np.concatenate([offset + part.starts for offset, part in parts] or [np.zeros(0)]),
-        ends=np.concatenate([offset + part.ends for offset, part in parts] or [np.zeros(0)]),
-        confidence=0.5,
-        words=tuple((word, offset + start, offset + end) for offset, part in parts
-                    for word, start, end in part.words))
+            parts.append(timeline.shifted(offset))
+    return joined_timelines(parts, confidence=0.5)
 
 
 def align_phones(samples: np.ndarray, transcript: str, *, sample_rate: int = 16000,

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from talkface.audio.decode import ANALYSIS_RATE, PIECE_S, decode_audio_pieces
-from talkface.audio.phones import (PhoneConfig, PhoneTimeline, align_phones, recognise_phones, recognise_words,
-                                   recognition_pieces)
+from talkface.audio.phones import (PhoneConfig, PhoneTimeline, align_phones, joined_timelines, recognise_phones,
+                                   recognise_words, recognition_pieces)
 from talkface.audio.prosody import Prosody, ProsodyConfig, measure_prosody
 from talkface.audio.voice_activity import has_voice, voice_activity
 from talkface.errors import InputError
@@ -144,14 +144,14 @@ def analyse_pieces(pieces: Iterable[np.ndarray], *, sample_rate: int = ANALYSIS_
             peak = max(peak, float(np.max(np.abs(block))))
             if recognise:
                 waiting.append((start / sample_rate, reader.submit(recognise_words, block, sample_rate=sample_rate)))
-                phone_parts.append(_shifted(recognise_phones(block, sample_rate=sample_rate), start / sample_rate))
+                phone_parts.append(recognise_phones(block, sample_rate=sample_rate).shifted(start / sample_rate))
             elif transcript is not None:
                 kept.append(block)
             prosody_parts.append(_block_prosody(start, block, before, after, sample_rate))
             while len(waiting) > config.waiting_word_blocks:
                 offset, words = waiting.popleft()
-                word_parts.append(_shifted(words.result(), offset))
-        word_parts += [_shifted(words.result(), offset) for offset, words in waiting]
+                word_parts.append(words.result().shifted(offset))
+        word_parts += [words.result().shifted(offset) for offset, words in waiting]
     if length == 0 or peak < _SILENCE_PEAK:
         raise InputError(source, "audio is silent")
     prosody = Prosody(frame_rate=prosody_parts[0].frame_rate,
@@ -167,7 +167,8 @@ def analyse_pieces(pieces: Iterable[np.ndarray], *, sample_rate: int = ANALYSIS_
     elif language == "any":
         phones = None
     else:
-        phones, word_phones = _joined(phone_parts), _joined(word_parts)
+        phones, word_phones = (joined_timelines(parts, confidence=parts[0].confidence)
+                               for parts in (phone_parts, word_parts))
     return AudioTrack(
         duration=length / sample_rate,
         frame_rate=prosody.frame_rate,
@@ -239,18 +240,3 @@ def _block_prosody(start: int, block: np.ndarray, before: np.ndarray, after: np.
 
 def _prosody_hop(sample_rate: int) -> int:
     return int(round(sample_rate / ProsodyConfig().frame_rate))
-
-
-def _joined(parts: list[PhoneTimeline]) -> PhoneTimeline:
-    """One timeline of consecutive blocks' timelines."""
-    return PhoneTimeline(labels=tuple(label for part in parts for label in part.labels),
-                         starts=np.concatenate([part.starts for part in parts]),
-                         ends=np.concatenate([part.ends for part in parts]),
-                         confidence=parts[0].confidence,
-                         words=tuple(word for part in parts for word in part.words))
-
-
-def _shifted(timeline: PhoneTimeline, seconds: float) -> PhoneTimeline:
-    return PhoneTimeline(labels=timeline.labels, starts=timeline.starts + seconds, ends=timeline.ends + seconds,
-                         confidence=timeline.confidence,
-                         words=tuple((word, start + seconds, end + seconds) for word, start, end in timeline.words))
