@@ -3,7 +3,7 @@
 
 For each portrait with a usable face the renderer is driven directly with
 one motion frame per tile (neutral, head turns to the limits, open jaw,
-blink, gaze, smile, surprise) and the tiles are saved as one labelled PNG,
+blink, gaze, smile, pucker, surprise) and the tiles are saved as one labelled PNG,
 full frames in ``<name>.png`` and the face enlarged in ``<name>_face.png``.
 Portraits without a usable face are skipped with the reason.
 
@@ -71,6 +71,7 @@ POSES = [
     ("gaze right", _gaze("right"), (0, 0, 0)),
     ("gaze up", _gaze("up"), (0, 0, 0)),
     ("smile", _emotion("happy"), (0, 0, 0)),
+    ("pucker", _weights(mouthPucker=1.0), (0, 0, 0)),
     ("surprise", _emotion("surprised"), (0, 0, 0)),
     ("talk, yaw +12", _weights(jawOpen=0.6, mouthFunnel=0.3), (12, 6, -4)),
 ]

@@ -278,3 +278,21 @@ def test_an_open_jaw_parts_the_lips_alike_on_both_sides_of_a_turned_face():
     near_corner = [gaps[1], gaps[-2]]
     assert max(near_corner) / min(near_corner) < 1.5
     assert max(near_corner) < 0.7 * gaps[5]
+
+
+def test_rounded_lips_draw_the_mouth_narrower_and_its_opening_smaller(diana_rig):
+    # Puckered lips purse: the mouth narrows and the jaw's gap between the
+    # lips shrinks toward a slit (the real speakers' inner-lip gap is
+    # smaller on rounded phones than their jaw alone would give).
+    def mouth(frame):
+        landmarks = face_landmarks(frame, None)
+        width = np.linalg.norm(landmarks[idx.MOUTH_CORNERS[0], :2] - landmarks[idx.MOUTH_CORNERS[1], :2])
+        gap = landmarks[idx.LIPS_INNER_LOWER[5], 1] - landmarks[idx.LIPS_INNER_UPPER[5], 1]
+        return float(width), float(gap)
+
+    with FrameRenderer(diana_rig) as renderer:
+        open_width, open_gap = mouth(renderer.render(_weights(jawOpen=0.3), np.zeros(3)))
+        round_width, round_gap = mouth(renderer.render(_weights(jawOpen=0.3, mouthPucker=0.8), np.zeros(3)))
+    assert open_gap > 0.1 * diana_rig.interocular
+    assert round_width < 0.85 * open_width
+    assert round_gap < 0.7 * open_gap

@@ -14,6 +14,16 @@ class RenderConfig:
     jaw_drop: float = 0.6
     # The chin travels less than the lower lip (the lips also part).
     chin_share: float = 0.78
+    # Rounded lips narrow the gap the jaw opens: puckered lips purse to a
+    # slit, funnelled ones to a small O. These shares of the jaw's pull on
+    # the lips are cancelled at mouthPucker / mouthFunnel = 1, as mouthClose
+    # cancels all of it. The real speakers' inner-lip gap in the seven test
+    # videos follows jaw x (1 - close - 0.7 pucker - 0.3 funnel) better than
+    # jaw x (1 - close) on eight of nine clips and modes (median r 0.635 ->
+    # 0.663); rendered (benchmarks/lipsync.py), the mean r over them rose
+    # from 0.53 to 0.55, GRID with transcripts from 0.69 / 0.57 to 0.76 / 0.59.
+    pucker_lip_closing: float = 0.7
+    funnel_lip_closing: float = 0.3
     # Visible height of the upper and lower front teeth: incisor crowns are
     # ~10 mm and ~9 mm, but the lips cover most of them in speech, the lower
     # ones more (1-3 mm of upper incisor shows below a relaxed upper lip,
@@ -22,6 +32,13 @@ class RenderConfig:
     # faithfully (r with the motion's lip gap 0.875 -> 0.918 on the LRS2 clip).
     upper_teeth: float = 0.06
     lower_teeth: float = 0.06
+    # Rounded lips (pucker, funnel) are pushed forward, off the teeth, so
+    # less of the teeth shows and in their shade: at full rounding the teeth
+    # show this much less. Filling rounded lips' narrow gap, the teeth read
+    # as a grin, and dlib's reading of our lips flickered from frame to
+    # frame (r with the real speaker's mouth on GRID bbaf2n 0.55 with the
+    # teeth as on open lips, 0.72 with them set back).
+    rounded_teeth_hidden: float = 0.7
     # How far (interocular units, a Gaussian's sigma) around the inner lip
     # edges the lips and skin follow when the photo's parted lips are
     # brought together: about the lips' own height, so the whole lip

@@ -5,7 +5,7 @@ the face's own frame (x across the eyes, y down the face, in interocular
 units) from the landmarks, so they follow the face's size and roll, then
 turned into image pixels. Weights combine linearly, except that mouthClose
 cancels the jaw's pull on the lips (ARKit's definition: lips closed over an
-open jaw).
+open jaw), and rounding the lips (pucker, funnel) cancels part of it.
 """
 
 from dataclasses import dataclass
@@ -22,6 +22,10 @@ from talkface.render.face_mesh import FaceMesh, smoothstep
 from talkface.render.mouth_interior import photo_shows_teeth
 
 
+# The weights that hold the lips together against the jaw (see lip_closing).
+_LIP_CLOSING_COLUMNS = np.array([ARKIT_INDEX[name] for name in ("mouthClose", "mouthPucker", "mouthFunnel")])
+
+
 @dataclass(frozen=True, eq=False)
 class ExpressionFields:
     """fields: (K, V, 2) float32 pixel displacements, one per name in ``names``;
@@ -35,7 +39,8 @@ class ExpressionFields:
     (subject's right eye, then left) takes the lid's skin colour instead of
     its photo pixel; lid_columns: (2,) the eyeBlink weights that close them;
     lid_colours: (V, 3) float32 RGB in [0, 1], the skin colour of the lid
-    each vertex belongs to."""
+    each vertex belongs to; lip_closing: (3,) how far mouthClose,
+    mouthPucker and mouthFunnel each cancel lip_release."""
 
     names: tuple[str, ...]
     weight_columns: np.ndarray
@@ -47,14 +52,16 @@ class ExpressionFields:
     lid_shares: np.ndarray
     lid_columns: np.ndarray
     lid_colours: np.ndarray
+    lip_closing: np.ndarray
 
     def displacement(self, weights: np.ndarray) -> np.ndarray:
         """(V, 2) pixels for one frame's (52,) ARKit ``weights``."""
         moved = np.tensordot(weights[self.weight_columns], self.fields, axes=1)
         jaw = weights[ARKIT_INDEX["jawOpen"]]
         close = weights[ARKIT_INDEX["mouthClose"]]
+        closing = min(float(weights[_LIP_CLOSING_COLUMNS] @ self.lip_closing), 1.0)
         seal = 1.0 if self.sealed_at_rest else close
-        return moved + jaw * (self.jaw - close * self.lip_release) + seal * self.lip_seal
+        return moved + jaw * (self.jaw - closing * self.lip_release) + seal * self.lip_seal
 
     def lid_skin(self, weights: np.ndarray) -> np.ndarray:
         """(V,) in [0, 1]: how far each vertex takes its lid's skin colour
@@ -77,8 +84,6 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     lower_lip = in_lips & (below_lips > 0.005)
     lower_lip[idx.LIPS_INNER_LOWER[1:-1]] = True
     lower_lip[idx.LIPS_INNER_UPPER] = False
-    upper_lip = in_lips & ~lower_lip
-    upper_lip[idx.LIPS_INNER_UPPER] = True
 
     # Jaw: the lower lip drops fully, the chin a little less; the jaw turns
     # about joints in front of the ears, so the drop fades to nothing at the
@@ -114,10 +119,6 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     mouth_centre = lm[np.r_[idx.LIPS_INNER_UPPER, idx.LIPS_INNER_LOWER]].mean(axis=0)
     around_mouth = _gaussian(local, lm[np.r_[idx.LIPS_OUTER_UPPER, idx.LIPS_OUTER_LOWER]], 0.18)
     toward_centre = (mouth_centre - local) * around_mouth[:, None]
-    # Funnelled lips part in the middle, in the same lens as the jaw's;
-    # parted evenly to the corners they showed a slot of teeth from corner
-    # to corner, a grin rather than a rounded mouth.
-    vertical = np.where(upper_lip, -1.0, np.where(lower_lip, 1.0, 0.0)) * around_mouth * (1.0 - across_mouth ** 2)
     # The subject's right mouth corner is on the image's left.
     # Corners pull their own side of the lips; the middle of the lips stays
     # (a wide bump would lift the whole mouth instead of curving it).
@@ -130,9 +131,13 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     upper_lift[idx.LIPS_INNER_LOWER[1:-1]] = 0.0
     zero = np.zeros(len(local))
 
+    # Rounding draws the lips toward the mouth's middle, puckering further
+    # (to about 0.7 of the mouth's width at 1, a pursed mouth); the jaw's
+    # gap between them narrows too (see lip_closing). At 0.22 and 0.38 of
+    # the way a full pucker hardly changed the mouth.
     fields = {
-        "mouthFunnel": 0.22 * toward_centre * [1.0, 0.0] + np.c_[zero, 0.06 * vertical],
-        "mouthPucker": 0.38 * toward_centre * [1.0, 0.3],
+        "mouthFunnel": 0.4 * toward_centre * [1.0, 0.0],
+        "mouthPucker": 0.6 * toward_centre * [1.0, 0.3],
     }
     for side in ("Left", "Right"):
         fields[f"mouthStretch{side}"] = np.c_[outward[side] * 0.12 * corner[side], 0.03 * corner[side]]
@@ -160,6 +165,7 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
         lid_shares=lid_shares.astype(np.float32),
         lid_columns=np.array([ARKIT_INDEX["eyeBlinkRight"], ARKIT_INDEX["eyeBlinkLeft"]]),
         lid_colours=_lid_colours(rig.texture, mesh.vertices[:, :2], lid_shares).astype(np.float32),
+        lip_closing=np.array([1.0, config.pucker_lip_closing, config.funnel_lip_closing]),
     )
 
 

@@ -101,6 +101,7 @@ uniform vec3 cavity;
 uniform sampler2D photo;
 uniform float size;          // of the photo texture, pixels
 uniform float photo_mouth;   // 1: use the teeth the photo shows
+uniform float teeth_shown;   // 0-1: rounded lips stand off the teeth and hide them
 in vec3 mouth;               // across (0-1 corner to corner), down (0-1 lip to lip), gap (pixels)
 in vec2 rest_top;            // where this column's upper inner lip is in the photo, pixels
 in vec2 rest_down;           // unit vector from there to the lower inner lip
@@ -139,16 +140,16 @@ void main() {
     // canines the lower lip hides its teeth, so they show only in the
     // middle of the opening rather than as a band along the whole lip.
     float lower_arch = clamp(1.0 - pow(abs(2.0 * mouth.x - 1.0) / 0.7, 2.2), 0.0, 1.0);
-    float lower_edge = lower_teeth * unit * lower_arch * rounded * open;
-    vec3 lower = teeth * 0.85 * lower_gaps * (0.65 + 0.35 * lower_arch);
+    float lower_edge = lower_teeth * unit * lower_arch * rounded * open * teeth_shown;
+    vec3 lower = teeth * 0.85 * lower_gaps * (0.65 + 0.35 * lower_arch) * (0.6 + 0.4 * teeth_shown);
     c = mix(c, lower, smoothstep(-soft, soft, lower_edge - from_bottom));
 
-    float upper_edge = upper_teeth * unit * arch * rounded;
+    float upper_edge = upper_teeth * unit * arch * rounded * teeth_shown;
     // The upper lip shades the top of the teeth, the lower lip their tips
     // in a narrow opening.
     float lip_shadow = (0.8 + 0.2 * smoothstep(0.0, 0.06 * unit, from_top))
                      * (0.85 + 0.15 * smoothstep(0.0, 0.05 * unit, from_bottom));
-    vec3 upper = teeth * gaps * (0.85 + 0.15 * arch) * lip_shadow;
+    vec3 upper = teeth * gaps * (0.85 + 0.15 * arch) * lip_shadow * (0.6 + 0.4 * teeth_shown);
     c = mix(c, upper, smoothstep(-soft, soft, upper_edge - from_top));
 
     if (photo_mouth > 0.5) {

@@ -8,7 +8,7 @@ import numpy as np
 from talkface.face import landmark_indices as idx
 from talkface.face.head_pose import angles_to_rotation
 from talkface.face.rig import FaceRig
-from talkface.motion.arkit import ARKIT_NAMES
+from talkface.motion.arkit import ARKIT_INDEX, ARKIT_NAMES
 from talkface.render.background_plate import background_plate
 from talkface.render.config import RenderConfig
 from talkface.render.expression_fields import build_expression_fields
@@ -250,6 +250,7 @@ class FrameRenderer:
             index_buffer=ctx.buffer(np.array(strip, dtype=np.int32).tobytes()),
             index_element_size=4)
         self._across = np.linspace(0.0, 1.0, columns)
+        self._rounded_teeth_hidden = config.rounded_teeth_hidden
         # Gaze changes the eyes' pixels without moving a vertex: always redrawn.
         self._eye_corners = np.unique(np.concatenate(self.mesh.eye_triangles))
         # The whole frame at rest; each frame redraws only where it can differ.
@@ -305,6 +306,8 @@ class FrameRenderer:
         upper, lower = (positions[self.mesh.mouth_columns[row], :2] for row in (0, 1))
         gap = np.linalg.norm(lower - upper, axis=1)
         self.mouth_program["mouth_width"].value = float(np.linalg.norm(upper[-1] - upper[0]))
+        rounding = min(float(weights[ARKIT_INDEX["mouthPucker"]] + weights[ARKIT_INDEX["mouthFunnel"]]), 1.0)
+        self.mouth_program["teeth_shown"].value = 1.0 - self._rounded_teeth_hidden * rounding
         rows = [np.c_[upper, self._across, np.zeros_like(gap), gap],
                 np.c_[lower, self._across, np.ones_like(gap), gap]]
         self.mouth_vertices.write(np.c_[np.concatenate(rows), self._mouth_rest].astype(np.float32).tobytes())
