@@ -296,3 +296,24 @@ def test_rounded_lips_draw_the_mouth_narrower_and_its_opening_smaller(diana_rig)
     assert open_gap > 0.1 * diana_rig.interocular
     assert round_width < 0.85 * open_width
     assert round_gap < 0.7 * open_gap
+
+
+def test_a_closed_eye_keeps_no_white_of_the_eye_where_the_lash_line_crossed_it():
+    # On the turned Vermeer the detected lash line of the near eye runs
+    # through the white at its inner end; closed, the eye must show lid
+    # skin and lashes there, no pixel whiter than the lid (15 were).
+    rig = analyse_photo(read_image(shared_file("images", "liveportrait_source_s10.jpg")), size=512)
+    with FrameRenderer(rig) as renderer:
+        closed = renderer.render(_weights(eyeBlinkLeft=1.0, eyeBlinkRight=1.0), np.zeros(3)).astype(float)
+        lid = renderer.fields.lid_shares[1].copy()
+        lid[idx.LEFT_EYE_UPPER] = 0.0
+        skin = 255.0 * renderer.fields.lid_colours[np.argmax(lid)]
+    outline = np.r_[rig.landmarks[idx.LEFT_EYE_UPPER, :2], rig.landmarks[idx.LEFT_EYE_LOWER[::-1], :2]]
+    inside = np.zeros(closed.shape[:2], np.uint8)
+    cv2.fillPoly(inside, [np.round(outline).astype(np.int32)], 1)
+    pixels = closed[inside.astype(bool)]
+    # Whiter: brighter than the lid's skin and less warm (blue nearer red).
+    whiter = (pixels.mean(axis=1) > skin.mean() + 20) & (pixels[:, 2] / np.maximum(pixels[:, 0], 1.0)
+                                                         > skin[2] / skin[0] + 0.1)
+    assert len(pixels) > 300
+    assert whiter.sum() <= 3

@@ -10,6 +10,7 @@ open jaw), and rounding the lips (pucker, funnel) cancels part of it.
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from matplotlib.path import Path as Polygon
 
@@ -147,6 +148,7 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
         fields[f"mouthUpperUp{side}"] = np.c_[zero, -0.06 * upper_lift * side_share[side]]
     glasses = wears_glasses(rig.texture, rig.landmarks, rig.interocular)
     eye_fields, lid_shares = _eye_fields(local, lm, lid_band=config.glasses_lid_band if glasses else config.lid_band)
+    lid_shares, lid_colours = _lid_skin(rig.texture, mesh.vertices[:, :2], lid_shares)
     fields.update(eye_fields)
     fields.update(_gaze_and_lid_fields(local, lm))
     fields.update(_brow_fields(local, lm, still_above_eyes=config.glasses_rim_height if glasses else 0.0))
@@ -164,7 +166,7 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
         sealed_at_rest=not photo_shows_teeth(rig),
         lid_shares=lid_shares.astype(np.float32),
         lid_columns=np.array([ARKIT_INDEX["eyeBlinkRight"], ARKIT_INDEX["eyeBlinkLeft"]]),
-        lid_colours=_lid_colours(rig.texture, mesh.vertices[:, :2], lid_shares).astype(np.float32),
+        lid_colours=lid_colours.astype(np.float32),
         lip_closing=np.array([1.0, config.pucker_lip_closing, config.funnel_lip_closing]),
     )
 
@@ -205,22 +207,43 @@ def _eye_fields(local: np.ndarray, lm: np.ndarray, *, lid_band: float) -> tuple[
     return fields, np.array(shares)
 
 
-def _lid_colours(texture: np.ndarray, points: np.ndarray, shares: np.ndarray) -> np.ndarray:
-    """(V, 3) RGB in [0, 1]: for each vertex of a lid (``shares`` (2, V) > 0),
-    its lid's skin colour; the photo's colour at the lid's vertices
-    (``points`` (V, 2) pixels), the brighter half of them: lashes, crease
-    and brow are darker than the skin."""
+def _lid_skin(texture: np.ndarray, points: np.ndarray, shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The colours a closing lid takes on and how far each vertex takes them.
+
+    Each lid's skin colour is the photo's at its vertices (``points`` (V, 2)
+    pixels, those with ``shares`` (2, V) > 0), the brighter half of them:
+    lashes, crease and brow are darker than the skin. The lash line keeps
+    its photo colour, the closed eye's dark edge, except where it runs
+    through the white of the eye (its inner end often does: the landmarks
+    stop short of the true corner): there it takes the lashes' colour (the
+    darker half of the line), by how much brighter than the skin it is.
+    Left as photographed, it kept a sliver of sclera in the closed eye.
+
+    Returns:
+        shares (2, V) and colours (V, 3) RGB in [0, 1].
+    """
     size = texture.shape[0]
+    blurred = cv2.blur(texture, (3, 3)).astype(np.float64) / 255.0
     at = np.clip(np.round(points).astype(int), 0, size - 1)
+    photographed = blurred[at[:, 1], at[:, 0]]                                       # (V, 3)
+    shares = shares.copy()
     colours = np.zeros((len(points), 3))
-    for share in shares:
+    for share, lash_line in zip(shares, (idx.RIGHT_EYE_UPPER, idx.LEFT_EYE_UPPER)):
         lid = share > 0
         if not lid.any():
             continue
-        samples = texture[at[lid, 1], at[lid, 0]].astype(np.float64) / 255.0
-        brightness = samples.mean(axis=1)
-        colours[lid] = np.median(samples[brightness >= np.median(brightness)], axis=0)
-    return colours
+        colours[lid] = _median_of_half(photographed[lid], brighter=True)
+        colours[lash_line] = _median_of_half(photographed[lash_line], brighter=False)
+        glare = photographed[lash_line].mean(axis=1) / max(colours[lid][0].mean(), 1e-3) - 1.0
+        share[lash_line] = smoothstep(glare / 0.15)
+    return shares, colours
+
+
+def _median_of_half(samples: np.ndarray, *, brighter: bool) -> np.ndarray:
+    """(3,) median colour of the brighter or darker half of (N, 3) ``samples``."""
+    brightness = samples.mean(axis=1)
+    half = brightness >= np.median(brightness) if brighter else brightness <= np.median(brightness)
+    return np.median(samples[half], axis=0)
 
 
 def _gaze_and_lid_fields(local: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
