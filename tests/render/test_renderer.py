@@ -317,3 +317,21 @@ def test_a_closed_eye_keeps_no_white_of_the_eye_where_the_lash_line_crossed_it()
                                                          > skin[2] / skin[0] + 0.1)
     assert len(pixels) > 300
     assert whiter.sum() <= 3
+
+
+def test_a_closing_lid_keeps_the_shading_of_the_photo_across_it():
+    # The lid's skin colour is taken around each vertex, not one colour per
+    # eye: on the turned Vermeer the far lid is lit on one side and shaded
+    # on the other, and the closed lid must be too.
+    rig = analyse_photo(read_image(shared_file("images", "liveportrait_source_s10.jpg")), size=512)
+    with FrameRenderer(rig) as renderer:
+        fields, rest = renderer.fields, renderer.mesh.vertices[:, :2]
+    light = cv2.GaussianBlur(rig.texture, (0, 0), 0.1 * rig.interocular).mean(axis=2)
+    for share, lash_line in zip(fields.lid_shares, (idx.RIGHT_EYE_UPPER, idx.LEFT_EYE_UPPER)):
+        skin = share.copy()
+        skin[lash_line] = 0.0
+        lid = np.flatnonzero(skin > 0.3)
+        at = np.round(rest[lid]).astype(int)
+        lid_light = fields.lid_colours[lid].mean(axis=1)
+        assert np.ptp(lid_light) > 0.05
+        assert np.corrcoef(light[at[:, 1], at[:, 0]], lid_light)[0, 1] > 0.5

@@ -229,12 +229,18 @@ def _lid_skin(texture: np.ndarray, points: np.ndarray, shares: np.ndarray) -> tu
     shares = shares.copy()
     colours = np.zeros((len(points), 3))
     for share, lash_line in zip(shares, (idx.RIGHT_EYE_UPPER, idx.LEFT_EYE_UPPER)):
-        lid = share > 0
-        if not lid.any():
+        lid = np.flatnonzero(share > 0)
+        if not len(lid):
             continue
-        colours[lid] = _median_of_half(photographed[lid], brighter=True)
+        # Each vertex takes the skin of the lid around it (within half the
+        # eye's width), so the lid keeps the photo's shading across it: one
+        # colour for the whole lid looked flat on a close look.
+        reach = 0.5 * np.linalg.norm(points[lash_line[0]] - points[lash_line[-1]])
+        near = np.linalg.norm(points[lid, None] - points[None, lid], axis=2) <= reach     # (L, L)
+        colours[lid] = [_median_of_half(photographed[lid[row]], brighter=True) for row in near]
         colours[lash_line] = _median_of_half(photographed[lash_line], brighter=False)
-        glare = photographed[lash_line].mean(axis=1) / max(colours[lid][0].mean(), 1e-3) - 1.0
+        skin = _median_of_half(photographed[lid], brighter=True)
+        glare = photographed[lash_line].mean(axis=1) / max(skin.mean(), 1e-3) - 1.0
         share[lash_line] = smoothstep(glare / 0.15)
     return shares, colours
 
