@@ -122,7 +122,7 @@ def _acoustic_shapes(audio: AudioTrack, sample_times, config) -> np.ndarray:
     rounding = np.clip((config.neutral_f2_hz - f2) / (config.neutral_f2_hz - config.back_f2_hz), 0, 1) \
         * (1.0 - opening)
     per_frame = np.stack([
-        voiced * (0.15 + 0.55 * opening) + (1.0 - voiced) * 0.12,    # jawOpen
+        config.acoustic_jaw * (voiced * (0.15 + 0.55 * opening) + (1.0 - voiced) * 0.12),  # jawOpen
         voiced * 0.5 * rounding,                                    # mouthFunnel
         voiced * 0.6 * rounding,                                    # mouthPucker
         voiced * 0.4 * spread,                                      # mouthStretch
