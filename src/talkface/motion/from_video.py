@@ -18,6 +18,7 @@ from talkface.face.mediapipe_models import face_mesh_tracker
 from talkface.media.read_video import read_timed_frames, video_info
 from talkface.motion.arkit import ARKIT_INDEX, ARKIT_NAMES
 from talkface.motion.track import MotionTrack
+from talkface.render.config import RenderConfig
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,10 @@ class MeasureConfig:
     # Mouth width change (share of the resting width) for a full smile or pucker.
     full_smile_widening: float = 0.25
     full_pucker_narrowing: float = 0.25
+    # The renderer narrows the jaw's gap between puckered lips by this share
+    # at mouthPucker = 1; a gap measured between puckered lips needs a jaw
+    # that much wider to be drawn as measured.
+    pucker_lip_closing: float = RenderConfig.pucker_lip_closing
     # Brow lift (interocular distances) for browInnerUp = 1.
     full_brow_lift: float = 0.12
     # Iris offset in the eye (share of the eye width) for eyeLook* = 1.
@@ -64,11 +69,13 @@ def motion_from_video(path: str | Path, *, config: MeasureConfig = MeasureConfig
     weights = np.zeros((len(points), len(ARKIT_NAMES)), dtype=np.float32)
     gap, width, brow, right_eye, left_eye, right_iris, left_iris = features.T
     closed_gap = np.percentile(gap, 5)
-    weights[:, ARKIT_INDEX["jawOpen"]] = np.clip((gap - closed_gap) / config.full_jaw_gap, 0, 1)
     widening = (width - rest[1]) / rest[1]
     for side in ("Left", "Right"):
         weights[:, ARKIT_INDEX[f"mouthSmile{side}"]] = np.clip(widening / config.full_smile_widening, 0, 1)
-    weights[:, ARKIT_INDEX["mouthPucker"]] = np.clip(-widening / config.full_pucker_narrowing, 0, 1)
+    pucker = np.clip(-widening / config.full_pucker_narrowing, 0, 1)
+    weights[:, ARKIT_INDEX["mouthPucker"]] = pucker
+    weights[:, ARKIT_INDEX["jawOpen"]] = np.clip(
+        (gap - closed_gap) / config.full_jaw_gap / (1.0 - config.pucker_lip_closing * pucker), 0, 1)
     weights[:, ARKIT_INDEX["browInnerUp"]] = np.clip((brow - rest[2]) / config.full_brow_lift, 0, 1)
     for side, openness in (("Right", right_eye), ("Left", left_eye)):
         open_level = np.percentile(openness, 90)
