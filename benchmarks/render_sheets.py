@@ -3,7 +3,7 @@
 
 For each portrait with a usable face the renderer is driven directly with
 one motion frame per tile (neutral, head turns to the limits, open jaw,
-blink, gaze, smile, pucker, surprise) and the tiles are saved as one labelled PNG,
+blink, gaze, smile, pucker, jaw forward, surprise) and the tiles are saved as one labelled PNG,
 full frames in ``<name>.png`` and the face enlarged in ``<name>_face.png``.
 Portraits without a usable face are skipped with the reason.
 
@@ -72,6 +72,7 @@ POSES = [
     ("gaze up", _gaze("up"), (0, 0, 0)),
     ("smile", _emotion("happy"), (0, 0, 0)),
     ("pucker", _weights(mouthPucker=1.0), (0, 0, 0)),
+    ("jaw forward, open .3", _weights(jawForward=1.0, jawOpen=0.3), (0, 0, 0)),
     ("surprise", _emotion("surprised"), (0, 0, 0)),
     ("talk, yaw +12", _weights(jawOpen=0.6, mouthFunnel=0.3), (12, 6, -4)),
 ]

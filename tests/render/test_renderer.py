@@ -335,3 +335,19 @@ def test_a_closing_lid_keeps_the_shading_of_the_photo_across_it():
         lid_light = fields.lid_colours[lid].mean(axis=1)
         assert np.ptp(lid_light) > 0.05
         assert np.corrcoef(light[at[:, 1], at[:, 0]], lid_light)[0, 1] > 0.5
+
+
+def test_jaw_forward_moves_the_chin_the_way_a_turned_face_points_and_not_on_a_frontal_one(grace_rig):
+    # The jaw slides toward where the face points: seen from the front
+    # that is toward the camera (no visible shift); on emma, turned to
+    # the image's left, the chin moves left.
+    emma = analyse_photo(read_image(shared_file("images", "3ddfa_emma.jpg")), size=256, face=1)
+    shifts = []
+    for rig in (emma, grace_rig):
+        with FrameRenderer(rig) as renderer:
+            rest, forward = (face_landmarks(renderer.render(weights, np.zeros(3)), None)
+                             for weights in (_weights(), _weights(jawForward=1.0)))
+        shifts.append((forward[idx.CHIN, :2] - rest[idx.CHIN, :2]) / rig.interocular)
+    assert emma.head_pose[0] < -25
+    assert shifts[0][0] < -0.03
+    assert np.abs(shifts[1]).max() < 0.015

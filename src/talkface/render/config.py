@@ -24,6 +24,9 @@ class RenderConfig:
     # from 0.53 to 0.55, GRID with transcripts from 0.69 / 0.57 to 0.76 / 0.59.
     pucker_lip_closing: float = 0.7
     funnel_lip_closing: float = 0.3
+    # The lower jaw protrudes up to ~8 mm at jawForward = 1 (in the face's
+    # own axes; the image shows its sideways part on a turned face).
+    jaw_forward: float = 0.12
     # Visible height of the upper and lower front teeth: incisor crowns are
     # ~10 mm and ~9 mm, but the lips cover most of them in speech, the lower
     # ones more (1-3 mm of upper incisor shows below a relaxed upper lip,

@@ -101,6 +101,15 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     jaw_weight = np.where(lower_lip, 0.3 + 0.7 * (1.0 - across_mouth ** 2), jaw_weight)
     jaw_weight[idx.MOUTH_CORNERS] = 0.12
     jaw = np.c_[np.zeros(len(local)), jaw_weight * config.jaw_drop]
+    # jawForward slides the chin along the direction the face points; the
+    # image shows only its part across the picture (nothing on a frontal
+    # face, most on a turned one). The lower lip pushes the upper one along,
+    # both less than the chin, so closed lips stay together.
+    lips_along = 0.6
+    jaw_part = np.where(in_lips, lips_along, lips_along * _gaussian(
+        local, lm[np.r_[idx.LIPS_OUTER_UPPER, idx.LIPS_OUTER_LOWER]], 0.1))
+    jaw_part = np.maximum(jaw_part, smoothstep(below_lips / 0.15) * lateral * neck)
+    facing = face.direction_to_local(-rig.rotation[:2, 2])
     # mouthClose keeps the lips together: it cancels the jaw's pull on the
     # lower lip, fading over the skin below it.
     lip_band = np.where(lower_lip, 1.0, _gaussian(local, lm[idx.LIPS_OUTER_LOWER], 0.12))
@@ -139,6 +148,7 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     fields = {
         "mouthFunnel": 0.4 * toward_centre * [1.0, 0.0],
         "mouthPucker": 0.6 * toward_centre * [1.0, 0.3],
+        "jawForward": config.jaw_forward * jaw_part[:, None] * facing,
     }
     for side in ("Left", "Right"):
         fields[f"mouthStretch{side}"] = np.c_[outward[side] * 0.12 * corner[side], 0.03 * corner[side]]
@@ -339,6 +349,10 @@ class _FaceFrame:
     def to_local(self, points: np.ndarray) -> np.ndarray:
         offset = (points - self.origin) / self.unit
         return np.c_[offset @ self.x_axis, offset @ self.y_axis]
+
+    def direction_to_local(self, direction: np.ndarray) -> np.ndarray:
+        """(2,) an image-plane vector in the face's axes (no offset, no scaling)."""
+        return np.array([direction @ self.x_axis, direction @ self.y_axis])
 
     def to_pixels(self, displacement: np.ndarray) -> np.ndarray:
         return (displacement[:, :1] * self.x_axis + displacement[:, 1:] * self.y_axis) * self.unit
