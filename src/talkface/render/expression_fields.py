@@ -37,11 +37,12 @@ class ExpressionFields:
     weights (parted over a dark mouth) or only by mouthClose (the photo
     shows teeth, which stay as photographed until the lips close);
     lid_shares: (2, V) float32 how far each vertex of a closing upper lid
-    (subject's right eye, then left) takes the lid's skin colour instead of
-    its photo pixel; lid_columns: (2,) the eyeBlink weights that close them;
-    lid_colours: (V, 3) float32 RGB in [0, 1], the skin colour of the lid
-    each vertex belongs to; lip_closing: (3,) how far mouthClose,
-    mouthPucker and mouthFunnel each cancel lip_release."""
+    (subject's right eye, then left) takes its lid colour instead of its
+    photo pixel; lid_columns: (2,) the eyeBlink weights that close them;
+    lid_colours: (V, 3) float32 RGB in [0, 1], the colour each vertex
+    takes on: the lid's skin around it, or the lashes' on the lash line;
+    lip_closing: (3,) how far mouthClose, mouthPucker and mouthFunnel each
+    cancel lip_release."""
 
     names: tuple[str, ...]
     weight_columns: np.ndarray
@@ -220,9 +221,11 @@ def _eye_fields(local: np.ndarray, lm: np.ndarray, *, lid_band: float) -> tuple[
 def _lid_skin(texture: np.ndarray, points: np.ndarray, shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The colours a closing lid takes on and how far each vertex takes them.
 
-    Each lid's skin colour is the photo's at its vertices (``points`` (V, 2)
-    pixels, those with ``shares`` (2, V) > 0), the brighter half of them:
-    lashes, crease and brow are darker than the skin. The lash line keeps
+    Each lid vertex (``shares`` (2, V) > 0; ``points`` (V, 2) pixels) takes
+    the skin of the lid around it, within half the eye's width: the brighter
+    half of the photo's colours at those vertices (lashes, crease and brow
+    are darker than the skin), so the closed lid keeps the photo's shading
+    across it (one colour per lid looked flat). The lash line keeps
     its photo colour, the closed eye's dark edge, except where it runs
     through the white of the eye (its inner end often does: the landmarks
     stop short of the true corner): there it takes the lashes' colour (the
@@ -242,9 +245,6 @@ def _lid_skin(texture: np.ndarray, points: np.ndarray, shares: np.ndarray) -> tu
         lid = np.flatnonzero(share > 0)
         if not len(lid):
             continue
-        # Each vertex takes the skin of the lid around it (within half the
-        # eye's width), so the lid keeps the photo's shading across it: one
-        # colour for the whole lid looked flat on a close look.
         reach = 0.5 * np.linalg.norm(points[lash_line[0]] - points[lash_line[-1]])
         near = np.linalg.norm(points[lid, None] - points[None, lid], axis=2) <= reach     # (L, L)
         colours[lid] = [_median_of_half(photographed[lid[row]], brighter=True) for row in near]
