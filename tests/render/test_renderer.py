@@ -26,6 +26,13 @@ def diana_rig():
 
 
 @pytest.fixture(scope="module")
+def vermeer_rig():
+    # Turned away (yaw about -32 degrees); the near eye's detected lash line
+    # runs through the white at its inner end.
+    return analyse_photo(read_image(shared_file("images", "liveportrait_source_s10.jpg")), size=512)
+
+
+@pytest.fixture(scope="module")
 def renderer(grace_rig):
     with FrameRenderer(grace_rig) as renderer:
         yield renderer
@@ -237,10 +244,17 @@ def test_redrawing_only_the_changed_region_gives_the_whole_frame(renderer):
         assert np.array_equal(partial, whole)
 
 
+def _mouth_size(frame):
+    """(corner-to-corner width, inner-lip gap in the middle) of the mouth, as
+    MediaPipe reads ``frame``, pixels."""
+    landmarks = face_landmarks(frame, None)
+    width = np.linalg.norm(landmarks[idx.MOUTH_CORNERS[0], :2] - landmarks[idx.MOUTH_CORNERS[1], :2])
+    return float(width), float(landmarks[idx.LIPS_INNER_LOWER[5], 1] - landmarks[idx.LIPS_INNER_UPPER[5], 1])
+
+
 def _lip_gap(frame):
     """Inner-lip gap in the middle of the mouth, as MediaPipe reads ``frame``, pixels."""
-    landmarks = face_landmarks(frame, None)
-    return float(landmarks[idx.LIPS_INNER_LOWER[5], 1] - landmarks[idx.LIPS_INNER_UPPER[5], 1])
+    return _mouth_size(frame)[1]
 
 
 def test_parted_lips_close_at_rest_and_open_with_the_jaw_from_nothing(diana_rig):
@@ -284,25 +298,18 @@ def test_rounded_lips_draw_the_mouth_narrower_and_its_opening_smaller(diana_rig)
     # Puckered lips purse: the mouth narrows and the jaw's gap between the
     # lips shrinks toward a slit (the real speakers' inner-lip gap is
     # smaller on rounded phones than their jaw alone would give).
-    def mouth(frame):
-        landmarks = face_landmarks(frame, None)
-        width = np.linalg.norm(landmarks[idx.MOUTH_CORNERS[0], :2] - landmarks[idx.MOUTH_CORNERS[1], :2])
-        gap = landmarks[idx.LIPS_INNER_LOWER[5], 1] - landmarks[idx.LIPS_INNER_UPPER[5], 1]
-        return float(width), float(gap)
-
     with FrameRenderer(diana_rig) as renderer:
-        open_width, open_gap = mouth(renderer.render(_weights(jawOpen=0.3), np.zeros(3)))
-        round_width, round_gap = mouth(renderer.render(_weights(jawOpen=0.3, mouthPucker=0.8), np.zeros(3)))
+        open_width, open_gap = _mouth_size(renderer.render(_weights(jawOpen=0.3), np.zeros(3)))
+        round_width, round_gap = _mouth_size(renderer.render(_weights(jawOpen=0.3, mouthPucker=0.8), np.zeros(3)))
     assert open_gap > 0.1 * diana_rig.interocular
     assert round_width < 0.85 * open_width
     assert round_gap < 0.7 * open_gap
 
 
-def test_a_closed_eye_keeps_no_white_of_the_eye_where_the_lash_line_crossed_it():
-    # On the turned Vermeer the detected lash line of the near eye runs
-    # through the white at its inner end; closed, the eye must show lid
-    # skin and lashes there, no pixel whiter than the lid (15 were).
-    rig = analyse_photo(read_image(shared_file("images", "liveportrait_source_s10.jpg")), size=512)
+def test_a_closed_eye_keeps_no_white_of_the_eye_where_the_lash_line_crossed_it(vermeer_rig):
+    # Closed, the Vermeer's near eye must show lid skin and lashes where its
+    # lash line crossed the white, no pixel whiter than the lid (15 were).
+    rig = vermeer_rig
     with FrameRenderer(rig) as renderer:
         closed = renderer.render(_weights(eyeBlinkLeft=1.0, eyeBlinkRight=1.0), np.zeros(3)).astype(float)
         lid = renderer.fields.lid_shares[1].copy()
@@ -319,11 +326,11 @@ def test_a_closed_eye_keeps_no_white_of_the_eye_where_the_lash_line_crossed_it()
     assert whiter.sum() <= 3
 
 
-def test_a_closing_lid_keeps_the_shading_of_the_photo_across_it():
+def test_a_closing_lid_keeps_the_shading_of_the_photo_across_it(vermeer_rig):
     # The lid's skin colour is taken around each vertex, not one colour per
     # eye: on the turned Vermeer the far lid is lit on one side and shaded
     # on the other, and the closed lid must be too.
-    rig = analyse_photo(read_image(shared_file("images", "liveportrait_source_s10.jpg")), size=512)
+    rig = vermeer_rig
     with FrameRenderer(rig) as renderer:
         fields, rest = renderer.fields, renderer.mesh.vertices[:, :2]
     light = cv2.GaussianBlur(rig.texture, (0, 0), 0.1 * rig.interocular).mean(axis=2)
