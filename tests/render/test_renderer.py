@@ -358,3 +358,27 @@ def test_jaw_forward_moves_the_chin_the_way_a_turned_face_points_and_not_on_a_fr
     assert emma.head_pose[0] < -25
     assert shifts[0][0] < -0.03
     assert np.abs(shifts[1]).max() < 0.015
+
+
+def _mouth_interior_pixels(frame, positions):
+    """(N, 3) float pixels of ``frame`` between the inner lips at ``positions``."""
+    opening = positions[np.r_[idx.LIPS_INNER_UPPER, idx.LIPS_INNER_LOWER[1:-1][::-1]], :2]
+    inside = np.zeros(frame.shape[:2], np.uint8)
+    cv2.fillPoly(inside, [np.round(opening).astype(np.int32)], 1)
+    inside = cv2.erode(inside, np.ones((5, 5), np.uint8))  # the lips' own edge out
+    return frame[inside.astype(bool)].astype(float)
+
+
+def test_a_black_and_white_photo_opens_onto_a_grey_mouth_and_a_colour_one_onto_a_red_one(renderer):
+    # Tom Hanks in black and white: a red tongue or cream teeth would be the
+    # only colour in the frame.
+    grey_rig = analyse_photo(read_image(shared_file("images", "insightface_Tom_Hanks_54745.png")), size=256)
+    open_jaw = _weights(jawOpen=1.0)
+    with FrameRenderer(grey_rig) as grey_renderer:
+        grey = _mouth_interior_pixels(grey_renderer.render(open_jaw, np.zeros(3)),
+                                      grey_renderer.vertex_positions(open_jaw, np.zeros(3)))
+    colour = _mouth_interior_pixels(renderer.render(open_jaw, np.zeros(3)),
+                                    renderer.vertex_positions(open_jaw, np.zeros(3)))
+    assert len(grey) > 200 and len(colour) > 200
+    assert np.percentile(grey.max(axis=1) - grey.min(axis=1), 95) < 6
+    assert np.mean(colour[:, 0] - colour[:, 1]) > 10

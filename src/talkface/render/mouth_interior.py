@@ -3,8 +3,9 @@
 Drawn on a strip between the inner lip contours, behind the face mesh, so
 the lips frame it exactly at every opening. A closed mouth in the photo
 gets procedural teeth, tongue and cavity, coloured from the photo's lips and
-skin so they match its lighting; lips parted over a dark mouth show as
-photographed until the mouth opens further. A photo that already shows
+skin so they match its lighting and its colour (grey in a black-and-white
+photo); lips parted over a dark mouth show as photographed until the mouth
+opens further. A photo that already shows
 teeth (a smile) keeps its own interior: the upper half travels with the
 upper lip, the lower half with the lower lip, and the cavity and tongue
 open between them, so the teeth never double or change.
@@ -51,7 +52,27 @@ def mouth_colours(rig: FaceRig) -> MouthColours:
     # The cavity is the lips' colour in deep shadow: dark red-brown rather
     # than black, which reads as a hole cut in the face.
     cavity = np.clip(lips * 0.22, 0, 1)
-    return MouthColours(tuple(teeth), tuple(tongue), tuple(cavity))
+    colours = (_in_photo_colour(colour, cheeks) for colour in (teeth, tongue, cavity))
+    return MouthColours(*(tuple(float(v) for v in colour) for colour in colours))
+
+
+# Luma weights (ITU-R BT.601) for how light a colour looks.
+_LUMA = np.array([0.299, 0.587, 0.114])
+# Skin in a colour photo is at least this saturated (1 - min/max of its RGB:
+# 0.17-0.63 over the test portraits, 0.35 typical); a black-and-white or
+# toned photo's skin is near 0.
+_FULL_COLOUR_CHROMA = 0.2
+
+
+def _in_photo_colour(colour: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """(3,) RGB ``colour`` as the photo would show it: in a black-and-white
+    or toned photo (``skin``, (3,) RGB, nearly grey) its lightness in the
+    skin's tone, so a red tongue or warm teeth do not stand out in a grey
+    face; in a colour photo unchanged."""
+    chroma = 1.0 - skin.min() / max(skin.max(), 1e-3)
+    share = np.clip(chroma / _FULL_COLOUR_CHROMA, 0.0, 1.0)
+    toned = float(colour @ _LUMA) * skin / max(float(skin @ _LUMA), 1e-3)
+    return np.clip(share * colour + (1.0 - share) * toned, 0, 1)
 
 
 def photo_shows_teeth(rig: FaceRig) -> bool:
