@@ -33,6 +33,13 @@ def vermeer_rig():
 
 
 @pytest.fixture(scope="module")
+def hanks_rig():
+    # Black and white, turned and smiling: the far mouth corner lies next to
+    # the face's outline.
+    return analyse_photo(read_image(shared_file("images", "insightface_Tom_Hanks_54745.png")), size=256)
+
+
+@pytest.fixture(scope="module")
 def renderer(grace_rig):
     with FrameRenderer(grace_rig) as renderer:
         yield renderer
@@ -369,12 +376,10 @@ def _mouth_interior_pixels(frame, positions):
     return frame[inside.astype(bool)].astype(float)
 
 
-def test_a_black_and_white_photo_opens_onto_a_grey_mouth_and_a_colour_one_onto_a_red_one(renderer):
-    # Tom Hanks in black and white: a red tongue or cream teeth would be the
-    # only colour in the frame.
-    grey_rig = analyse_photo(read_image(shared_file("images", "insightface_Tom_Hanks_54745.png")), size=256)
+def test_a_black_and_white_photo_opens_onto_a_grey_mouth_and_a_colour_one_onto_a_red_one(renderer, hanks_rig):
+    # A red tongue or cream teeth would be the only colour in the frame.
     open_jaw = _weights(jawOpen=1.0)
-    with FrameRenderer(grey_rig) as grey_renderer:
+    with FrameRenderer(hanks_rig) as grey_renderer:
         grey = _mouth_interior_pixels(grey_renderer.render(open_jaw, np.zeros(3)),
                                       grey_renderer.vertex_positions(open_jaw, np.zeros(3)))
     colour = _mouth_interior_pixels(renderer.render(open_jaw, np.zeros(3)),
@@ -382,3 +387,22 @@ def test_a_black_and_white_photo_opens_onto_a_grey_mouth_and_a_colour_one_onto_a
     assert len(grey) > 200 and len(colour) > 200
     assert np.percentile(grey.max(axis=1) - grey.min(axis=1), 95) < 6
     assert np.mean(colour[:, 0] - colour[:, 1]) > 10
+
+
+def test_pursed_lips_leave_the_outline_of_a_turned_face_where_it_was(hanks_rig):
+    # Drawing in the far corner of this wide mouth pulled the cheek's edge
+    # in with it, off the background beside it (5 % of the pixels there
+    # changed by over 10 levels).
+    with FrameRenderer(hanks_rig) as renderer:
+        rest = renderer.render(_weights(), np.zeros(3)).astype(float)
+        pursed = renderer.render(_weights(mouthPucker=1.0), np.zeros(3)).astype(float)
+    face = np.zeros(rest.shape[:2], np.uint8)
+    cv2.fillPoly(face, [np.round(hanks_rig.landmarks[idx.FACE_OVAL, :2]).astype(np.int32)], 1)
+    beside = cv2.dilate(face, np.ones((5, 5), np.uint8)) == 0
+    mouth_y, reach = hanks_rig.landmarks[idx.LIPS_INNER_UPPER, 1].mean(), 0.5 * hanks_rig.interocular
+    beside[:int(mouth_y - reach)] = beside[int(mouth_y + reach):] = False
+    change = np.abs(pursed - rest).mean(axis=2)[beside]
+    assert change.size > 1000
+    assert (change > 10).mean() < 0.005
+    # ...while the lips themselves did purse.
+    assert np.abs(pursed - rest).mean(axis=2)[face.astype(bool)].max() > 40

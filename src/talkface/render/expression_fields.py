@@ -129,7 +129,9 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
 
     mouth_centre = lm[np.r_[idx.LIPS_INNER_UPPER, idx.LIPS_INNER_LOWER]].mean(axis=0)
     around_mouth = _gaussian(local, lm[np.r_[idx.LIPS_OUTER_UPPER, idx.LIPS_OUTER_LOWER]], 0.18)
-    toward_centre = (mouth_centre - local) * around_mouth[:, None]
+    # A wide mouth on a turned face reaches nearly to the outline; drawing
+    # the lips in must not pull the outline in off the background with them.
+    toward_centre = (mouth_centre - local) * (around_mouth * _inside_outline(local, lm, margin=0.15))[:, None]
     # The subject's right mouth corner is on the image's left.
     # Corners pull their own side of the lips; the middle of the lips stays
     # (a wide bump would lift the whole mouth instead of curving it).
@@ -321,6 +323,14 @@ def _across_mouth(local: np.ndarray, lm: np.ndarray) -> np.ndarray:
     corners = lm[idx.LIPS_INNER_UPPER[[0, -1]], 0]
     half = np.where(local[:, 0] < middle, middle - corners.min(), corners.max() - middle)
     return np.clip(np.abs(local[:, 0] - middle) / np.maximum(half, 1e-6), 0, 1)
+
+
+def _inside_outline(local: np.ndarray, lm: np.ndarray, *, margin: float) -> np.ndarray:
+    """(V,) 0 on and outside the face's outline, rising to 1 at ``margin``
+    (interocular units) inside it."""
+    outline = lm[idx.FACE_OVAL, :2].astype(np.float32)
+    depth = np.array([cv2.pointPolygonTest(outline, (float(x), float(y)), True) for x, y in local])
+    return smoothstep(depth / margin)
 
 
 def _sorted_curve(points: np.ndarray):
