@@ -197,13 +197,14 @@ def _loudness_gain(audio: AudioTrack, times, config):
 
 def _inhale(audio: AudioTrack, times, config) -> np.ndarray:
     """(F,) jaw opening of the breath taken before each utterance that follows
-    a pause: rising over ``inhale_s`` to the voice onset, released after it."""
+    a pause: parting over the first ``inhale_parting_share`` of the
+    ``inhale_s`` before the voice onset, held to it, released after it."""
     onsets = audio.utterance_starts(config.inhale_pause_s)
     opening = np.zeros(len(times))
     # Near the start of the audio the breath takes the time there is, down to half.
     for onset in onsets[onsets >= 0.5 * config.inhale_s]:
         span = min(config.inhale_s, onset)
-        rise = np.clip((times - (onset - span)) / span, 0.0, 1.0)
+        rise = np.clip((times - (onset - span)) / (config.inhale_parting_share * span), 0.0, 1.0)
         fall = np.clip(1.0 - (times - onset) / config.inhale_release_s, 0.0, 1.0)
         opening = np.maximum(opening, config.inhale_jaw * np.sin(0.5 * np.pi * rise) ** 2 * fall)
     return opening
