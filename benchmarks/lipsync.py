@@ -16,6 +16,8 @@ Modes: ``auto`` (recognised English phones, the default), ``transcript``
   ours match within one frame;
 - ``still``: in silences of 300 ms or more, the spread of our mouth opening
   over its spread during speech (0 = still);
+- ``chatter``: there, its frame-to-frame change over that during speech
+  (a slow breath hardly counts, twitching does);
 - ``opening``: how far our lips travel (10th to 90th percentile of the
   opening) over how far the real speaker's do (1 = as much);
 - ``loudness r``: the baseline, the loudness envelope itself as the mouth.
@@ -77,10 +79,10 @@ def grid_transcript(stem: str) -> str | None:
     return " ".join(words)
 
 
-def stillness(mouth: np.ndarray, envelope: np.ndarray, fps: float) -> float:
-    """Spread of ``mouth`` inside long silences over its spread in speech
-    (NaN when the clip has no long silence). The first and last 100 ms of
-    a silence are left out: the mouth is still closing or opening there."""
+def _silences(envelope: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
+    """(F,) bool each: the inside of silences of 300 ms or more (their first
+    and last 100 ms left out: the mouth is still closing or opening there),
+    and speech."""
     loud = np.nanpercentile(envelope, 90)
     quiet = envelope < loud - _SPEECH_RANGE_DB
     run_min = int(round(_LONG_SILENCE_S * fps))
@@ -91,11 +93,30 @@ def stillness(mouth: np.ndarray, envelope: np.ndarray, fps: float) -> float:
     for start, end in zip(starts, ends):
         if end - start >= run_min:
             inside[start + edge:end - edge] = True
+    return inside, ~quiet
+
+
+def stillness(mouth: np.ndarray, envelope: np.ndarray, fps: float) -> float:
+    """Spread of ``mouth`` inside long silences over its spread in speech
+    (NaN when the clip has no long silence)."""
+    inside, speech = _silences(envelope, fps)
     ok = np.isfinite(mouth)
     if (inside & ok).sum() < 3:
         return float("nan")
-    speech = ~quiet & ok
-    return float(np.std(mouth[inside & ok]) / max(np.std(mouth[speech]), 1e-9))
+    return float(np.std(mouth[inside & ok]) / max(np.std(mouth[speech & ok]), 1e-9))
+
+
+def chatter(mouth: np.ndarray, envelope: np.ndarray, fps: float) -> float:
+    """Frame-to-frame motion of ``mouth`` inside long silences over that in
+    speech (median absolute change; NaN without a long silence). Unlike
+    ``stillness`` it leaves out a slow breath and catches twitching."""
+    inside, speech = _silences(envelope, fps)
+    step = np.abs(np.diff(mouth))
+    quiet_steps = step[inside[1:] & inside[:-1] & np.isfinite(step)]
+    speech_steps = step[speech[1:] & speech[:-1] & np.isfinite(step)]
+    if len(quiet_steps) < 3 or len(speech_steps) < 3:
+        return float("nan")
+    return float(np.median(quiet_steps) / max(np.median(speech_steps), 1e-9))
 
 
 def measure_clip(video: Path, mode: str, work: Path, *, size: int) -> dict | None:
@@ -125,6 +146,8 @@ def measure_clip(video: Path, mode: str, work: Path, *, size: int) -> dict | Non
         "closures": report.closure_match,
         "still": stillness(ours_mouth, envelope, report.fps),
         "real_still": stillness(real_mouth, envelope, report.fps),
+        "chatter": chatter(ours_mouth, envelope, report.fps),
+        "real_chatter": chatter(real_mouth, envelope, report.fps),
         "loudness_r": pearson(envelope, real_mouth),
         "opening_ratio": _spread(ours_mouth) / _spread(real_mouth),
         "seconds": time.perf_counter() - started,
@@ -161,18 +184,19 @@ def plot_clip(row: dict, out: Path) -> Path:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| clip | language | mode | r real | lag ms | lag vs real ms | closures | still (real) | opening | "
-             "loudness r | s |", "|" + "---|" * 11]
+    lines = ["| clip | language | mode | r real | lag ms | lag vs real ms | closures | still (real) | "
+             "chatter (real) | opening | loudness r | s |", "|" + "---|" * 12]
     for row in rows:
         lines.append(f"| {row['clip']} | {row['language']} | {row['mode']} | {row['r_real']:.2f} | "
                      f"{row['lag_ms']:+.0f} | {row['lag_vs_real_ms']:+.0f} | {_f(row['closures'])} | "
-                     f"{_f(row['still'])} ({_f(row['real_still'])}) | {row['opening_ratio']:.2f} | "
+                     f"{_f(row['still'])} ({_f(row['real_still'])}) | "
+                     f"{_f(row['chatter'])} ({_f(row['real_chatter'])}) | {row['opening_ratio']:.2f} | "
                      f"{row['loudness_r']:.2f} | "
                      f"{row['seconds']:.1f} |")
     lines.append("")
     lines.append("| mode | clips | median r real | median |lag| ms | median closures | median still | "
-                 "median opening | median loudness r |")
-    lines.append("|" + "---|" * 8)
+                 "median chatter | median opening | median loudness r |")
+    lines.append("|" + "---|" * 9)
     groups = {}
     for row in rows:
         groups.setdefault(row["mode"], []).append(row)
@@ -181,6 +205,7 @@ def table(rows: list[dict]) -> str:
         lines.append(f"| {name} | {len(group)} | {_median(r['r_real'] for r in group):.2f} | "
                      f"{_median(abs(r['lag_ms']) for r in group):.0f} | "
                      f"{_f(_median(r['closures'] for r in group))} | {_f(_median(r['still'] for r in group))} | "
+                     f"{_f(_median(r['chatter'] for r in group))} | "
                      f"{_median(r['opening_ratio'] for r in group):.2f} | "
                      f"{_median(r['loudness_r'] for r in group):.2f} |")
     return "\n".join(lines)
