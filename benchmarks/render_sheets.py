@@ -98,7 +98,10 @@ def contact_sheet(tiles: list[np.ndarray], labels: list[str]) -> np.ndarray:
     for i, (tile, label) in enumerate(zip(tiles, labels)):
         small = cv2.resize(tile, (TILE, TILE), interpolation=cv2.INTER_AREA if tile.shape[0] > TILE
                            else cv2.INTER_CUBIC)
-        cv2.putText(small, label, (6, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 0), 3, cv2.LINE_AA)
+        # A dark outline from copies of the same stroke: a thicker stroke
+        # also sets wider letters in this OpenCV and the two would not line up.
+        for dx, dy in ((-1, -1), (1, -1), (-1, 1), (1, 1), (0, 2)):
+            cv2.putText(small, label, (6 + dx, 22 + dy), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 0), 1, cv2.LINE_AA)
         cv2.putText(small, label, (6, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 0), 1, cv2.LINE_AA)
         row, column = divmod(i, COLUMNS)
         sheet[row * TILE:(row + 1) * TILE, column * TILE:(column + 1) * TILE] = small
