@@ -146,8 +146,9 @@ void main() {
     float open = smoothstep(0.08 * unit, 0.35 * unit, mouth.z);
     // The tongue lies on the floor of an open mouth, in the cavity's
     // shade, darkest where it curves away toward the back.
-    float tongue_top = 0.16 * unit * arch * open;
-    vec3 tongue_shaded = tongue * (0.35 + 0.35 * arch)
+    // A wide-open mouth shows more of it: its back rises into view.
+    float tongue_top = (0.1 * unit + 0.2 * mouth.z) * arch * open;
+    vec3 tongue_shaded = tongue * (0.4 + 0.4 * arch)
                        * (0.6 + 0.4 * smoothstep(0.0, 0.6 * tongue_top + soft, tongue_top - from_bottom));
     c = mix(c, tongue_shaded, smoothstep(-soft, soft, tongue_top - from_bottom));
 
