@@ -96,10 +96,11 @@ def build_expression_fields(rig: FaceRig, mesh: FaceMesh, *,
     lateral = 1.0 - smoothstep(np.abs(local[:, 0]))
     neck = 1.0 - smoothstep((local[:, 1] - chin_y) / 0.7)
     jaw_weight = config.chin_share * smoothstep(below_lips / 0.15) * lateral * neck
-    # The lower lip parts from the upper one in a lens shape: fully in the
-    # middle, hardly at the corners, which stay joined.
+    # The lower lip parts from the upper one in an oval: fully across its
+    # middle, falling off steeply near the corners, which stay joined (a
+    # parabola across the mouth opened a wide mouth into a V).
     across_mouth = _across_mouth(local, lm)
-    jaw_weight = np.where(lower_lip, 0.3 + 0.7 * (1.0 - across_mouth ** 2), jaw_weight)
+    jaw_weight = np.where(lower_lip, 0.3 + 0.7 * (1.0 - across_mouth ** 4), jaw_weight)
     jaw_weight[idx.MOUTH_CORNERS] = 0.12
     jaw = np.c_[np.zeros(len(local)), jaw_weight * config.jaw_drop]
     # jawForward slides the chin along the direction the face points; the
