@@ -76,11 +76,12 @@ class RenderConfig:
     texture_scale: int = 3
     # The person's finest detail (an unsharp mask of 0.8 px) is raised by
     # this share before upload, to give back what sub-pixel sampling and
-    # H.264 take from a moving face: at 0.2 a talking face keeps 1.00-1.18
-    # of the photo's sharpness before encoding (eight portraits at 256 px),
-    # at 0.3 it came out 1.11-1.31, crisper than the photo itself; without
-    # it, 0.80 on the Vermeer and on Grace Hopper.
-    detail_restore: float = 0.2
+    # H.264 take from a moving face. At 0.3 a talking face comes out
+    # 1.11-1.31 times as sharp as the photo before encoding (eight portraits
+    # at 256 px), 0.80 on the Vermeer and Grace Hopper without it. 0.2
+    # (1.00-1.18) left too little for the encoder: the Vermeer's 10 s clip
+    # at 256 px fell to 0.91 and dlib lost its face in one frame.
+    detail_restore: float = 0.3
     # 3x a 1024 frame is 3072 px (38 MB); beyond this the photo is uploaded
     # as it is.
     max_texture_side: int = 4096
