@@ -160,6 +160,18 @@ def test_a_face_turned_away_does_not_tear_turning_back():
         assert _largest_stretch(renderer, [20.0, 0.0, 0.0], min_area=5.0) < 3.0
 
 
+def test_a_close_up_turns_only_as_far_as_its_photo_allows(hanks_rig):
+    # A 112-px close-up turned 18 degrees, cut off at chin and crown: at the
+    # issue's extremes a sliver of its far temple opened up 9.9 times.
+    with FrameRenderer(hanks_rig) as close_up:
+        for rotation in ([20.0, 0.0, 0.0], [-20.0, 0.0, 0.0], [0.0, 15.0, 0.0], [0.0, -15.0, 0.0],
+                         [0.0, 0.0, 10.0], [0.0, 0.0, -10.0]):
+            assert _largest_stretch(close_up, rotation, min_area=5.0) < 3.0, rotation
+        # ...and it still turns, if less.
+        nose = close_up.vertex_positions(_weights(), np.array([-20.0, 0.0, 0.0]))[idx.NOSE_TIP, 0]
+        assert nose < hanks_rig.landmarks[idx.NOSE_TIP, 0] - 2.0
+
+
 def test_a_face_cut_off_by_the_frame_does_not_streak_at_the_edge():
     # The photo's left edge runs through this face's cheek: there is nothing
     # beyond it to show, so nodding and tilting must not stretch its last

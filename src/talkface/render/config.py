@@ -94,6 +94,20 @@ class RenderConfig:
     # degrees, 8 degrees further away moved dlib's identity distance 0.62.
     max_turn_from_frontal_deg: float = 35.0
     min_turn_deg: float = 6.0
+    # Nor can it turn further than its triangles follow: a patch of the
+    # photo seen edge-on (a turned face's far temple, the side of the nose,
+    # a head the frame cuts off) opens up as the head turns and smears its
+    # few pixels. Each way about each axis, turns ease off toward the
+    # largest whole angle (searched up to turn_search_deg: yaw, pitch, roll)
+    # at which no triangle of at least stretch_min_area pixels^2 (at 256 px;
+    # smaller ones are not seen) grows past max_stretch times its area in
+    # the photo. This overrides min_turn_deg. Frontal photos with room
+    # around the head are not limited; Tom Hanks' 112-px close-up, turned
+    # 18 degrees, stretched a sliver 9.9 times at yaw -20 and now turns at
+    # most 3-7 degrees each way.
+    max_stretch: float = 3.0
+    stretch_min_area: float = 5.0
+    turn_search_deg: tuple[float, float, float] = (25.0, 20.0, 15.0)
     # Rings of mesh points around the face, as multiples of the face oval's
     # size from its centre: the first carries hair, ears and jaw line, the
     # second fades head motion into the fixed background.

@@ -136,6 +136,46 @@ def _opaque_triangles(triangles: np.ndarray, corners: np.ndarray, alpha: np.ndar
     return opaque
 
 
+def turn_limits(turned, rest: np.ndarray, triangles: np.ndarray, *, max_stretch: float, min_area: float,
+                search_deg: tuple[float, float, float]) -> np.ndarray:
+    """(3, 2) degrees: how far the head turns each way about each axis
+    (yaw, pitch, roll; the negative way first) before a triangle of at
+    least ``min_area`` pixels^2 in the photo grows past ``max_stretch``
+    times its area, in whole degrees; inf where none does within
+    ``search_deg``. ``turned(rest, angles)`` gives the (V, 3) vertices
+    turned by (3,) angles; ``triangles`` is (T, 3)."""
+    def areas(points: np.ndarray) -> np.ndarray:
+        a, b, c = (points[triangles[:, i], :2] for i in range(3))
+        return (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
+
+    at_rest = areas(rest)
+    seen = np.abs(at_rest) >= min_area
+    limits = np.full((3, 2), np.inf)
+    for axis, furthest in enumerate(search_deg):
+        for way, sign in enumerate((-1.0, 1.0)):
+            for degrees in np.arange(1.0, furthest + 1.0):
+                angles = np.zeros(3)
+                angles[axis] = sign * degrees
+                if np.max(areas(turned(rest, angles))[seen] / at_rest[seen]) >= max_stretch:
+                    limits[axis, way] = degrees - 1.0
+                    break
+    return limits
+
+
+def eased_turn(rotation: np.ndarray, limits: np.ndarray) -> np.ndarray:
+    """(3,) ``rotation`` (yaw, pitch, roll in degrees), each angle eased
+    off beyond half of its way's limit ((3, 2), as ``turn_limits``) and
+    approaching the limit."""
+    eased = np.zeros(3)
+    for axis, angle in enumerate(rotation):
+        knee = 0.5 * limits[axis, int(angle > 0)]
+        if abs(angle) <= knee:
+            eased[axis] = angle
+        elif knee > 0:
+            eased[axis] = np.sign(angle) * (knee + knee * np.tanh((abs(angle) - knee) / knee))
+    return eased
+
+
 def _create_context() -> moderngl.Context:
     try:
         return moderngl.create_standalone_context(backend="egl")
@@ -159,10 +199,13 @@ class FrameRenderer:
         # Heads turn about the top of the neck: below the eyes, well behind the face.
         self.pivot = np.array([eyes[0], lips[1], landmarks[idx.NOSE_TIP, 2] + 1.5 * rig.interocular])
         self._rest = self.mesh.vertices.astype(np.float64)
-        photo_yaw = float(rig.head_pose[0])
-        self._yaw_limit = max(config.min_turn_deg, config.max_turn_from_frontal_deg - abs(photo_yaw))
         self._turn_depth = np.minimum(
             self._rest[:, 2], landmarks[idx.NOSE_TIP, 2] + config.turn_depth_limit * rig.interocular)
+        self._turn_limits = turn_limits(
+            self._turned, self._rest, self.mesh.triangles, max_stretch=config.max_stretch,
+            min_area=config.stretch_min_area * (rig.size / 256) ** 2, search_deg=config.turn_search_deg)
+        yaw_from_frontal = max(config.min_turn_deg, config.max_turn_from_frontal_deg - abs(float(rig.head_pose[0])))
+        self._turn_limits[0] = np.minimum(self._turn_limits[0], yaw_from_frontal)
 
         ctx = self.ctx = _create_context()
         size = self.size
@@ -264,17 +307,15 @@ class FrameRenderer:
         moved = self._rest.copy()
         moved[:, :2] += self.fields.displacement(np.asarray(weights, dtype=np.float64))
         if np.any(rotation):
-            turn = angles_to_rotation(self._eased_yaw(float(rotation[0])), rotation[1], rotation[2])
-            turned = self.pivot + (np.c_[moved[:, :2], self._turn_depth] - self.pivot) @ turn.T
-            moved += self.mesh.head_weight[:, None] * (turned - moved)
+            moved = self._turned(moved, eased_turn(np.asarray(rotation, dtype=np.float64), self._turn_limits))
         return moved
 
-    def _eased_yaw(self, yaw: float) -> float:
-        """``yaw`` eased off beyond half of ``_yaw_limit``, approaching the limit."""
-        knee = 0.5 * self._yaw_limit
-        if abs(yaw) <= knee:
-            return yaw
-        return float(np.sign(yaw)) * (knee + knee * np.tanh((abs(yaw) - knee) / knee))
+    def _turned(self, positions: np.ndarray, angles: np.ndarray) -> np.ndarray:
+        """(V, 3) ``positions`` with the head turned by (3,) ``angles``
+        (yaw, pitch, roll in degrees), each vertex as far as it moves with it."""
+        turn = angles_to_rotation(*angles)
+        turned = self.pivot + (np.c_[positions[:, :2], self._turn_depth] - self.pivot) @ turn.T
+        return positions + self.mesh.head_weight[:, None] * (turned - positions)
 
     def render(self, weights: np.ndarray, rotation: np.ndarray) -> np.ndarray:
         """One (S, S, 3) uint8 RGB frame."""
