@@ -12,7 +12,7 @@ from ..conftest import shared_file
 
 
 def test_sharpness_hangs_on_the_face_not_on_the_exact_box_and_falls_with_blur():
-    # At 256 px this drawing's face box is 128 px wide: resizing boxes to
+    # At 256 px this portrait's face box is 128 px wide: resizing boxes to
     # 128 px used to read it a quarter less sharp when the box grew by a pixel.
     face = analyse_photo(read_image(shared_file("images", "sadtalker_art_0.png")), size=256).texture
     points = dlib_models.landmarks68(face, dlib_models.detect_face(face))

@@ -34,9 +34,15 @@ def vermeer_rig():
 
 @pytest.fixture(scope="module")
 def hanks_rig():
-    # Black and white, turned and smiling: the far mouth corner lies next to
-    # the face's outline.
+    # A 112-px close-up, black and white, turned 18 degrees and smiling (the
+    # far mouth corner lies next to the face's outline), cut off at chin and crown.
     return analyse_photo(read_image(shared_file("images", "insightface_Tom_Hanks_54745.png")), size=256)
+
+
+@pytest.fixture(scope="module")
+def hanks_renderer(hanks_rig):
+    with FrameRenderer(hanks_rig) as renderer:
+        yield renderer
 
 
 @pytest.fixture(scope="module")
@@ -160,16 +166,15 @@ def test_a_face_turned_away_does_not_tear_turning_back():
         assert _largest_stretch(renderer, [20.0, 0.0, 0.0], min_area=5.0) < 3.0
 
 
-def test_a_close_up_turns_only_as_far_as_its_photo_allows(hanks_rig):
-    # A 112-px close-up turned 18 degrees, cut off at chin and crown: at the
-    # issue's extremes a sliver of its far temple opened up 9.9 times.
-    with FrameRenderer(hanks_rig) as close_up:
-        for rotation in ([20.0, 0.0, 0.0], [-20.0, 0.0, 0.0], [0.0, 15.0, 0.0], [0.0, -15.0, 0.0],
-                         [0.0, 0.0, 10.0], [0.0, 0.0, -10.0]):
-            assert _largest_stretch(close_up, rotation, min_area=5.0) < 3.0, rotation
-        # ...and it still turns, if less.
-        nose = close_up.vertex_positions(_weights(), np.array([-20.0, 0.0, 0.0]))[idx.NOSE_TIP, 0]
-        assert nose < hanks_rig.landmarks[idx.NOSE_TIP, 0] - 2.0
+def test_a_close_up_turns_only_as_far_as_its_photo_allows(hanks_renderer, hanks_rig):
+    # At the extremes a sliver of this close-up's far temple opened
+    # up 9.9 times.
+    for rotation in ([20.0, 0.0, 0.0], [-20.0, 0.0, 0.0], [0.0, 15.0, 0.0], [0.0, -15.0, 0.0],
+                     [0.0, 0.0, 10.0], [0.0, 0.0, -10.0]):
+        assert _largest_stretch(hanks_renderer, rotation, min_area=5.0) < 3.0, rotation
+    # ...and it still turns, if less.
+    nose = hanks_renderer.vertex_positions(_weights(), np.array([-20.0, 0.0, 0.0]))[idx.NOSE_TIP, 0]
+    assert nose < hanks_rig.landmarks[idx.NOSE_TIP, 0] - 2.0
 
 
 def test_a_face_cut_off_by_the_frame_does_not_streak_at_the_edge():
@@ -388,12 +393,11 @@ def _mouth_interior_pixels(frame, positions):
     return frame[inside.astype(bool)].astype(float)
 
 
-def test_a_black_and_white_photo_opens_onto_a_grey_mouth_and_a_colour_one_onto_a_red_one(renderer, hanks_rig):
+def test_a_black_and_white_photo_opens_onto_a_grey_mouth_and_a_colour_one_onto_a_red_one(renderer, hanks_renderer):
     # A red tongue or cream teeth would be the only colour in the frame.
     open_jaw = _weights(jawOpen=1.0)
-    with FrameRenderer(hanks_rig) as grey_renderer:
-        grey = _mouth_interior_pixels(grey_renderer.render(open_jaw, np.zeros(3)),
-                                      grey_renderer.vertex_positions(open_jaw, np.zeros(3)))
+    grey = _mouth_interior_pixels(hanks_renderer.render(open_jaw, np.zeros(3)),
+                                  hanks_renderer.vertex_positions(open_jaw, np.zeros(3)))
     colour = _mouth_interior_pixels(renderer.render(open_jaw, np.zeros(3)),
                                     renderer.vertex_positions(open_jaw, np.zeros(3)))
     assert len(grey) > 200 and len(colour) > 200
@@ -401,13 +405,12 @@ def test_a_black_and_white_photo_opens_onto_a_grey_mouth_and_a_colour_one_onto_a
     assert np.mean(colour[:, 0] - colour[:, 1]) > 10
 
 
-def test_pursed_lips_leave_the_outline_of_a_turned_face_where_it_was(hanks_rig):
+def test_pursed_lips_leave_the_outline_of_a_turned_face_where_it_was(hanks_renderer, hanks_rig):
     # Drawing in the far corner of this wide mouth pulled the cheek's edge
     # in with it, off the background beside it (5 % of the pixels there
     # changed by over 10 levels).
-    with FrameRenderer(hanks_rig) as renderer:
-        rest = renderer.render(_weights(), np.zeros(3)).astype(float)
-        pursed = renderer.render(_weights(mouthPucker=1.0), np.zeros(3)).astype(float)
+    rest = hanks_renderer.render(_weights(), np.zeros(3)).astype(float)
+    pursed = hanks_renderer.render(_weights(mouthPucker=1.0), np.zeros(3)).astype(float)
     face = np.zeros(rest.shape[:2], np.uint8)
     cv2.fillPoly(face, [np.round(hanks_rig.landmarks[idx.FACE_OVAL, :2]).astype(np.int32)], 1)
     beside = cv2.dilate(face, np.ones((5, 5), np.uint8)) == 0
