@@ -3,8 +3,9 @@
 
 For each portrait with a usable face the renderer is driven directly with
 one motion frame per tile (neutral, head turns to the limits, open jaw,
-blink, gaze, smile, pucker, jaw forward, surprise) and the tiles are saved as one labelled PNG,
-full frames in ``<name>.png`` and the face enlarged in ``<name>_face.png``.
+blink, gaze, smile, pucker, jaw forward, surprise) and the tiles are saved
+as one labelled PNG, full frames in ``<name>.png`` and the face enlarged in
+``<name>_face.png``.
 Portraits without a usable face are skipped with the reason.
 
 --clips also renders each portrait with the motion of the first 10 s of a

@@ -5,10 +5,10 @@ the lips frame it exactly at every opening. A closed mouth in the photo
 gets procedural teeth, tongue and cavity, coloured from the photo's lips and
 skin so they match its lighting and its colour (grey in a black-and-white
 photo); lips parted over a dark mouth show as photographed until the mouth
-opens further. A photo that already shows
-teeth (a smile) keeps its own interior: the upper half travels with the
-upper lip, the lower half with the lower lip, and the cavity and tongue
-open between them, so the teeth never double or change.
+opens further. A photo that already shows teeth (a smile) keeps its own
+interior: the upper half travels with the upper lip, the lower half with
+the lower lip, and the cavity and tongue open between them, so the teeth
+never double or change.
 """
 
 from dataclasses import dataclass
